@@ -1,0 +1,66 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_ENV := WBS_DEMO=True WBS_HTTPS=False
+
+.PHONY: install demo serve test test-fast lint format messages check-deploy bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Sets up, migrates, loads the Palembang demo data, prints the demo log-ins and the recovery
+# passphrase (first run only), then serves on http://127.0.0.1:$(PORT) with a task worker.
+demo: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py load_palembang
+	$(DEMO_ENV) $(BIN)/python manage.py init_vault
+	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(MAKE) --no-print-directory serve
+
+serve:
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 2 >/dev/null 2>&1 & \
+	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# Sets up and runs the whole test suite (browser tests included when Chromium is installed;
+# .ci/run installs it and makes a skipped browser test a failure).
+test: install node_modules/.installed
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	WBS_TESTING=True $(BIN)/python manage.py makemessages -l id --no-obsolete --no-location \
+	  --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='bench/*'
+	WBS_TESTING=True $(BIN)/python manage.py compilemessages -l id --ignore='.venv/*'
+
+check-deploy: install
+	SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	WBS_PEPPER=check-deploy-only-pepper-0123456789abcdef ALLOWED_HOSTS=wbs.example.org \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

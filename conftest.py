@@ -1,0 +1,76 @@
+"""Shared fixtures: organisation data, the recovery key, named personas (after healthchecks'
+hc/test.py), and cheap key-derivation costs so the suite stays fast (the real costs are tested
+in wbs/vault/tests/test_settings.py and measured in bench/)."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _fast_kdf(settings, tmp_path):
+    settings.WBS_CODE_OPSLIMIT = 1
+    settings.WBS_CODE_MEMLIMIT = 8 * 1024 * 1024
+    settings.WBS_PASSWORD_OPSLIMIT = 1
+    settings.WBS_PASSWORD_MEMLIMIT = 8 * 1024 * 1024
+    settings.PASSWORD_HASHERS = ["wbs.accounts.tests.hashers.FastArgon2Hasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments")},
+        },
+    }
+    upload_tmp = tmp_path / "upload-tmp"
+    upload_tmp.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(upload_tmp)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def palembang(db):
+    call_command("load_palembang", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def recovery(db):
+    from wbs.vault.keys import create_recovery_key
+
+    key, passphrase = create_recovery_key()
+    return {"key": key, "passphrase": passphrase}
+
+
+PASSWORD = "kata-sandi-uji-yang-panjang"
+
+
+def make_staff(username, roles, *, wilayah=None):
+    from wbs.accounts.services import create_staff_user
+
+    return create_staff_user(username=username, password=PASSWORD, roles=roles,
+                             full_name=username.title(), wilayah=wilayah)
+
+
+@pytest.fixture
+def staff(palembang, recovery):
+    """One persona per role (plus a Penelaah of another wilayah as the outsider)."""
+    from wbs.accounts.models import Role
+    from wbs.directory.models import Wilayah
+
+    return {
+        "verifikator": make_staff("verifikator", [Role.VERIFIKATOR]),
+        "inspektur": make_staff("inspektur", [Role.INSPEKTUR]),
+        "penelaah": make_staff("penelaah", [Role.PENELAAH],
+                               wilayah=Wilayah.objects.get(code="irban-1")),
+        "penelaah_other": make_staff("penelaah2", [Role.PENELAAH],
+                                     wilayah=Wilayah.objects.get(code="irban-2")),
+        "pj": make_staff("pj", [Role.PENANGGUNG_JAWAB]),
+        "pembina": make_staff("pembina", [Role.PEMBINA]),
+        "admin": make_staff("admin", [Role.ADMIN]),
+    }

@@ -1,0 +1,74 @@
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wbs.accounts.models import Role, User
+from wbs.accounts.services import create_staff_user
+from wbs.directory.models import Wilayah
+
+# Fictional people (context-id.md: never real names or NIPs).
+DEMO_STAFF = [
+    ("verifikator", "Rina Verifikasi", [Role.VERIFIKATOR], None, "Auditor Ahli Muda"),
+    ("penelaah1", "Andi Telaah Satu", [Role.PENELAAH], "irban-1",
+     "Inspektur Pembantu Wilayah I"),
+    ("penelaah2", "Dewi Telaah Dua", [Role.PENELAAH], "irban-2", "Inspektur Pembantu Wilayah II"),
+    ("penelaah3", "Yusuf Telaah Tiga", [Role.PENELAAH], "irban-3",
+     "Inspektur Pembantu Wilayah III"),
+    ("penelaah4", "Maya Telaah Empat", [Role.PENELAAH], "irban-4",
+     "Inspektur Pembantu Wilayah IV"),
+    ("investigasi", "Hendra Investigasi", [Role.PENELAAH], "investigasi",
+     "Inspektur Pembantu Investigasi"),
+    ("inspektur", "Sari Inspektur Contoh", [Role.INSPEKTUR], None, "Inspektur Daerah"),
+    ("pj", "Bambang Penanggung Jawab", [Role.PENANGGUNG_JAWAB], None, "Sekretaris Inspektorat"),
+    ("pembina", "Lestari Pembina", [Role.PEMBINA], None, "Sekretaris Daerah"),
+    ("admin", "Admin Sistem Contoh", [Role.ADMIN], None, "Pranata Komputer"),
+]
+
+
+def _credentials_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-credentials.json"
+
+
+class Command(BaseCommand):
+    help = "Demo mode only: create one fictional staff account per role and print log-ins."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO:
+            raise CommandError("Demo accounts exist only in demo mode (WBS_DEMO=True).")
+        path = _credentials_file()
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        for n, (username, name, roles, wilayah_code, jabatan) in enumerate(DEMO_STAFF, start=1):
+            if User.objects.filter(username=username).exists():
+                continue
+            password = "-".join(secrets.token_hex(3) for _ in range(3))
+            user = create_staff_user(
+                username=username,
+                password=password,
+                roles=list(roles),
+                full_name=name,
+                email=f"{username}@example.org",
+                nip=f"19800101200501{1 + n % 2}{n:03d}",
+                jabatan=jabatan,
+                pangkat="Pembina (IV/a)",
+                wilayah=Wilayah.objects.filter(code=wilayah_code).first()
+                if wilayah_code
+                else None,
+            )
+            device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+            saved[username] = {"password": password, "totp_secret": _b32(device.bin_key)}
+        path.write_text(json.dumps(saved, indent=2))
+        path.chmod(0o600)
+        self.stdout.write("Demo staff log-ins (demo mode only; also in var/demo-credentials.json):")
+        self.stdout.write(f"  {'username':<12} {'password':<22} TOTP secret (base32)")
+        for username, entry in saved.items():
+            self.stdout.write(f"  {username:<12} {entry['password']:<22} {entry['totp_secret']}")
+
+
+def _b32(raw: bytes) -> str:
+    import base64
+
+    return base64.b32encode(raw).decode().rstrip("=")

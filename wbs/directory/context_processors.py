@@ -1,0 +1,6 @@
+from .models import OrganisationProfile
+
+
+def organisation(request):
+    # One indexed primary-key read per page; the profile is tiny.
+    return {"org": OrganisationProfile.get()}

@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wbs.directory import palembang
+from wbs.directory.models import Category, DeadlineRule, OrganisationProfile, Unit, Wilayah
+
+
+class Command(BaseCommand):
+    help = "Load Kota Palembang's organisation data (idempotent: safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        wilayah = {}
+        for order, (code, name, short, investigation) in enumerate(palembang.WILAYAH):
+            wilayah[code], _ = Wilayah.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "short_name": short, "is_investigation": investigation,
+                          "order": order},
+            )
+        order = 0
+        for name, short, kind, code in palembang.UNITS:
+            order += 1
+            Unit.objects.update_or_create(
+                name=name,
+                defaults={"short_name": short, "kind": kind, "wilayah": wilayah[code],
+                          "mapping_assumed": True, "order": order},
+            )
+        for kecamatan, code in palembang.KECAMATAN_WILAYAH.items():
+            order += 1
+            Unit.objects.update_or_create(
+                name=f"Kecamatan {kecamatan}",
+                defaults={"short_name": f"Kec. {kecamatan}", "kind": Unit.Kind.KECAMATAN,
+                          "wilayah": wilayah[code], "mapping_assumed": True, "order": order},
+            )
+        for order, (code, name, description) in enumerate(palembang.CATEGORIES):
+            Category.objects.update_or_create(
+                code=code, defaults={"name": name, "description": description, "order": order}
+            )
+        for stage, days, unit, basis in palembang.DEADLINES:
+            # Keep an administrator's later edits: only create missing rows.
+            DeadlineRule.objects.get_or_create(
+                stage=stage,
+                defaults={"days": days, "unit": unit, "legal_basis": basis, "assumed": True},
+            )
+        if not OrganisationProfile.objects.filter(pk=1).exists():
+            OrganisationProfile.objects.create(pk=1, **palembang.PROFILE)
+        self.stdout.write(
+            f"Palembang: {Wilayah.objects.count()} wilayah, {Unit.objects.count()} units, "
+            f"{Category.objects.count()} categories, {DeadlineRule.objects.count()} deadlines."
+        )

@@ -1,0 +1,100 @@
+"""Registered reporters: register, log in, see their own reports. Their key pair (wrapped under
+the password) opens the report keys sealed to them; nothing in the database links an account
+to a report in the clear."""
+
+from django.contrib.auth import authenticate, get_user_model, login
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from wbs.accounts.models import User
+from wbs.cases.models import PublicStage, Report
+from wbs.vault import keyring as kr
+from wbs.vault import keys
+from wbs.vault import reports as vault
+
+from . import ratelimit
+from .forms import ReporterLoginForm, ReporterRegistrationForm
+
+LOGIN_LIMIT_ACCOUNT = 10
+LOGIN_LIMIT_ADDRESS = 300
+
+
+def _start(request, user, private_key: bytes) -> None:
+    request.session.flush()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session["wbs_kind"] = "reporter"
+    keyring = kr.Keyring(user_id=user.pk, private_key=private_key)
+    vault.reporter_report_ids(keyring, user)
+    kr.attach(request, keyring)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = ReporterRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=data["username"], password=data["password1"], kind=User.Kind.REPORTER
+            )
+            keys.create_user_keypair(user, data["password1"])
+            vault.seal_profile(
+                user,
+                vault.IdentityData(name=data["name"].strip(), nip=data["nip"],
+                                   unit=data["unit"].strip(), contact=data["contact"].strip()),
+            )
+        private = keys.unlock_private_key(user, data["password1"])
+        _start(request, user, private)
+        return redirect("intake:account_home")
+    return render(request, "intake/account_register.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def account_login(request):
+    form = ReporterLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if ratelimit.account_attempt(request, "reporter-login", username,
+                                     per_account=LOGIN_LIMIT_ACCOUNT,
+                                     per_address=LOGIN_LIMIT_ADDRESS):
+            ratelimit.record_refusal(request, "reporter login")
+            return render(request, "intake/account_login.html",
+                          {"form": ReporterLoginForm(), "rate_limited": True}, status=429)
+        password = form.cleaned_data["password"]
+        user = authenticate(request, username=username, password=password)
+        private = None
+        if user is not None and user.is_reporter:
+            private = keys.unlock_private_key(user, password)
+        if private is None:
+            return render(request, "intake/account_login.html",
+                          {"form": ReporterLoginForm(initial={"username": username}),
+                           "failed": True}, status=401)
+        ratelimit.account_success(request, "reporter-login", username)
+        _start(request, user, private)
+        return redirect("intake:account_home")
+    return render(request, "intake/account_login.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _require_reporter(request):
+    user = request.user
+    return user.is_authenticated and user.is_reporter and request.keyring.has_private_key
+
+
+@require_GET
+def account_home(request):
+    if not _require_reporter(request):
+        return redirect("intake:account_login")
+    reports = Report.objects.filter(pk__in=request.keyring.report_ids).select_related(
+        "category", "unit"
+    )
+    rows = [
+        {"report": r, "title": vault.open_title(request.keyring, r),
+         "stage_label": PublicStage(r.public_stage).label}
+        for r in reports
+    ]
+    return render(request, "intake/account_home.html", {"rows": rows,
+                                                        "title": _("My reports")})

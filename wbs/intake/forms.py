@@ -1,0 +1,346 @@
+"""The reporter's forms. Every message is translatable; every field keeps what was typed when
+another field is wrong."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet, formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wbs.cases.models import IdentityMode, ReporterType
+from wbs.directory.models import Category, OrganisationProfile, Unit
+
+MAX_ACCUSED = 10
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20000
+SHORT_MAX = 255
+MESSAGE_MAX = 10000
+_NIP = re.compile(r"^\d{18}$")
+
+
+def clean_nip(value: str) -> str:
+    """NIP PNS: 18 digits, typed with or without the usual spaces."""
+    digits = re.sub(r"[\s.\-]", "", value or "")
+    if not digits:
+        return ""
+    if not _NIP.match(digits):
+        raise ValidationError(_("A NIP has exactly 18 digits (e.g. 19660801 198803 1 001)."))
+    try:
+        datetime.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        raise ValidationError(_("The first 8 digits of a NIP are a birth date (YYYYMMDD).")) from None
+    if digits[14] not in "12":
+        raise ValidationError(_("Digit 15 of a NIP is 1 (male) or 2 (female).")) from None
+    return digits
+
+
+def parse_rupiah(value: str) -> int | None:
+    """Accept “Rp1.000.000”, “1000000”, “1.000.000,00”; None when empty."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    text = re.sub(r"(?i)^rp\.?\s*", "", text)
+    text = re.sub(r",\d{1,2}$", "", text)
+    digits = text.replace(".", "").replace(" ", "")
+    if not digits.isdigit() or len(digits) > 16:
+        raise ValidationError(_("Write the amount in Rupiah using digits only, e.g. 150000000."))
+    return int(digits)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category of violation"),
+        queryset=Category.objects.filter(active=True),
+        empty_label=_("— choose a category —"),
+    )
+    title = forms.CharField(
+        label=_("Title of the report"),
+        max_length=TITLE_MAX,
+        help_text=_("A short summary, e.g. “Pungutan tidak resmi pada layanan KTP”."),
+    )
+    description = forms.CharField(
+        label=_("What happened and how (modus)?"),
+        max_length=DESCRIPTION_MAX,
+        min_length=30,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Describe what happened, how it was done, who was involved and what you saw. "
+            "Facts are more useful than opinions."
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Perangkat Daerah (OPD) where it happened"),
+        queryset=Unit.objects.filter(active=True),
+        empty_label=_("— choose a unit —"),
+    )
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=SHORT_MAX,
+        required=False,
+        help_text=_("Office, address or place, if you know it."),
+    )
+    incident_date = forms.DateField(
+        label=_("Date of the incident"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+    )
+    incident_period = forms.CharField(
+        label=_("Or the approximate period"),
+        max_length=120,
+        required=False,
+        help_text=_("For example “Januari–Maret 2025” or “sejak 2024”."),
+    )
+    estimated_loss = forms.CharField(
+        label=_("Estimated financial loss (Rupiah, optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    reported_elsewhere = forms.TypedChoiceField(
+        label=_("Have you reported this elsewhere?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    reported_elsewhere_to = forms.CharField(
+        label=_("If yes, where?"), max_length=SHORT_MAX, required=False
+    )
+    reporter_type = forms.ChoiceField(
+        label=_("You are"), widget=forms.RadioSelect, choices=()
+    )
+    identity_mode = forms.ChoiceField(
+        label=_("Your identity"),
+        choices=[
+            (IdentityMode.ANONYMOUS, _("Anonymous — I do not give my identity")),
+            (
+                IdentityMode.CONFIDENTIAL,
+                _("Confidential — I give my identity, sealed so that case handlers cannot "
+                  "see it without an approved request"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        initial=IdentityMode.ANONYMOUS,
+    )
+    identity_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    identity_nip = forms.CharField(
+        label=_("NIP (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    identity_unit = forms.CharField(
+        label=_("Your work unit"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    identity_contact = forms.CharField(
+        label=_("Contact (telephone or personal e-mail)"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Do not give an office e-mail address: office mail may be read by others."),
+    )
+    attachments = MultipleFileField(
+        label=_("Evidence (documents, photos, audio, video)"),
+    )
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that this report is true to the best of my knowledge and that I am not "
+            "part of the act I report."
+        ),
+        error_messages={"required": _("Please tick the declaration to send the report.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(ReporterType.ASN, ReporterType.ASN.label),
+                   (ReporterType.NON_ASN, ReporterType.NON_ASN.label)]
+        if OrganisationProfile.get().public_may_report:
+            choices.append((ReporterType.PUBLIC, ReporterType.PUBLIC.label))
+        self.fields["reporter_type"].choices = choices
+        self.fields["reporter_type"].initial = ReporterType.ASN
+
+    def clean_identity_nip(self):
+        return clean_nip(self.cleaned_data.get("identity_nip", ""))
+
+    def clean_estimated_loss(self):
+        return parse_rupiah(self.cleaned_data.get("estimated_loss", ""))
+
+    def clean_incident_date(self):
+        value = self.cleaned_data.get("incident_date")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("incident_date") and not data.get("incident_period", "").strip():
+            self.add_error(
+                "incident_period", _("Give the date of the incident or an approximate period.")
+            )
+        if data.get("identity_mode") == IdentityMode.CONFIDENTIAL and not data.get(
+            "identity_name", ""
+        ).strip():
+            self.add_error("identity_name", _("Give at least your name, or choose anonymous."))
+        if data.get("reported_elsewhere") and not data.get("reported_elsewhere_to", "").strip():
+            self.add_error("reported_elsewhere_to", _("Say where you reported it."))
+        return data
+
+
+class AccusedForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    position = forms.CharField(label=_("Position (jabatan)"), max_length=150, required=False)
+    unit = forms.CharField(label=_("Work unit"), max_length=SHORT_MAX, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("position") or data.get("unit")) and not data.get("name", "").strip():
+            self.add_error("name", _("Give the name (or what you know of it) of this person."))
+        return data
+
+
+class BaseAccusedFormSet(BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        named = [f.cleaned_data for f in self.forms if f.cleaned_data.get("name", "").strip()]
+        if not named:
+            raise ValidationError(_("Name at least one reported person (terlapor)."))
+
+    def people(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.cleaned_data.get("name", "").strip()]
+
+
+AccusedFormSet = formset_factory(
+    AccusedForm,
+    formset=BaseAccusedFormSet,
+    extra=1,
+    max_num=MAX_ACCUSED,
+    absolute_max=MAX_ACCUSED,
+    validate_max=True,
+)
+
+
+class AccessCodeForm(forms.Form):
+    access_code = forms.CharField(
+        label=_("Access code (Kode Akses)"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    attachments = MultipleFileField(label=_("Add evidence"))
+    note = forms.CharField(
+        label=_("Note about this evidence (optional)"),
+        max_length=MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReporterRegistrationForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username (an alias is fine)"),
+        regex=r"^[A-Za-z0-9._-]{3,40}$",
+        max_length=40,
+        error_messages={
+            "invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+        help_text=_("Do not use your name or NIP if you want to stay anonymous."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; a long passphrase is best. If you forget it, your "
+                    "reports can still be followed with their Kode Akses."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=150, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    nip = forms.CharField(label=_("NIP (optional)"), max_length=30, required=False,
+                          widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                        "inputmode": "numeric"}))
+    unit = forms.CharField(label=_("Work unit (optional)"), max_length=SHORT_MAX, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    contact = forms.CharField(label=_("Contact (optional)"), max_length=SHORT_MAX,
+                              required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken; choose another."))
+        return username
+
+    def clean_nip(self):
+        return clean_nip(self.cleaned_data.get("nip", ""))
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ReporterLoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"), strip=False, max_length=256,
+                               widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                 "current-password"}))

@@ -1,0 +1,122 @@
+"""Abuse limits for the anonymous endpoints (submission and code lookup).
+
+Keys: the session (stops one guesser within a few tries) and a keyed, hourly-rotating hash of
+the client address that lives only in the cache (stops a cookie-less guesser, yet lets a whole
+office behind one NAT address work). Past a global threshold of failed lookups an alarm is
+raised once per hour (log warning + audit event). Nothing here is written to disk by us; in
+production the cache is a Redis without persistence (see docs/manual/administrator.md).
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from wbs.audit import log
+from wbs.vault.hashing import address_token, session_token
+
+logger = logging.getLogger("wbs.security")
+
+HOUR = 3600
+SESSION_WINDOW = 15 * 60
+
+
+def client_address(request) -> str:
+    if settings.WBS_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _window_key(prefix: str, token: str, window: int) -> str:
+    return f"rl:{prefix}:{int(time.time() // window)}:{token}"
+
+
+def _count(key: str) -> int:
+    return cache.get(key, 0)
+
+
+def _hit(key: str, ttl: int) -> int:
+    if cache.add(key, 1, ttl):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, ttl)
+        return 1
+
+
+def _keys(request, action: str, session_window: int):
+    keys = []
+    session_key = getattr(request, "session", None) and request.session.session_key
+    if session_key:
+        keys.append(("session", _window_key(f"{action}:s", session_token(session_key),
+                                            session_window), session_window))
+    keys.append(("address", _window_key(f"{action}:a", address_token(client_address(request)),
+                                        HOUR), HOUR))
+    return keys
+
+
+def lookup_blocked(request) -> bool:
+    limits = {
+        "session": settings.WBS_LOOKUP_FAILS_PER_SESSION,
+        "address": settings.WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR,
+    }
+    return any(_count(key) >= limits[kind] for kind, key, _ in _keys(request, "lookup",
+                                                                     SESSION_WINDOW))
+
+
+def lookup_failed(request) -> None:
+    for _kind, key, ttl in _keys(request, "lookup", SESSION_WINDOW):
+        _hit(key, ttl)
+    total = _hit(f"rl:lookup:global:{int(time.time() // HOUR)}", HOUR)
+    if total >= settings.WBS_LOOKUP_FAILS_GLOBAL_ALARM_HOUR and cache.add(
+        f"rl:lookup:alarm:{int(time.time() // HOUR)}", 1, HOUR
+    ):
+        logger.warning("security alarm: %d failed access-code lookups this hour", total)
+        log.record(verb="security.lookup_alarm", payload={"failures_this_hour": total})
+
+
+def lookup_session_reset(request) -> None:
+    """A successful lookup clears the session's failure count (not the address's)."""
+    for kind, key, _ttl in _keys(request, "lookup", SESSION_WINDOW):
+        if kind == "session":
+            cache.delete(key)
+
+
+def submission_blocked(request) -> bool:
+    limits = {
+        "session": settings.WBS_SUBMISSIONS_PER_SESSION_HOUR,
+        "address": settings.WBS_SUBMISSIONS_PER_ADDRESS_HOUR,
+    }
+    return any(_count(key) >= limits[kind] for kind, key, _ in _keys(request, "submit", HOUR))
+
+
+def submission_made(request) -> None:
+    for _kind, key, ttl in _keys(request, "submit", HOUR):
+        _hit(key, ttl)
+
+
+def record_refusal(request, action: str) -> None:
+    logger.info("rate limit refused a %s request", action)
+
+
+def account_attempt(request, action: str, username: str, *, per_account: int, per_address: int,
+                    window: int = SESSION_WINDOW) -> bool:
+    """Count a log-in attempt *before* the password is checked, so a parallel burst cannot slip
+    past the limit; True when this attempt is over the limit and must be refused."""
+    from wbs.vault.hashing import account_token
+
+    account_key = _window_key(f"{action}:u", account_token(username.casefold()), window)
+    address_key = _window_key(f"{action}:a", address_token(client_address(request)), window)
+    over_account = _hit(account_key, window) > per_account
+    over_address = _hit(address_key, window) > per_address
+    return over_account or over_address
+
+
+def account_success(request, action: str, username: str, window: int = SESSION_WINDOW) -> None:
+    from wbs.vault.hashing import account_token
+
+    cache.delete(_window_key(f"{action}:u", account_token(username.casefold()), window))

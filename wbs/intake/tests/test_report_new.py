@@ -1,0 +1,130 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from wbs.cases.models import Report, Status
+from wbs.intake.tests.factories import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _txt(name="bukti.txt", content=b"Catatan pembayaran tanggal 14 Maret 2025.\n"):
+    return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+def test_get_shows_the_form(client, palembang):
+    response = client.get(reverse("intake:report_new"))
+    assert response.status_code == 200
+    assert b'name="title"' in response.content
+
+
+def test_submission_redirects_to_receipt(client, staff):
+    response = client.post(reverse("intake:report_new"), form_data())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:receipt")
+
+
+def test_submission_stores_one_report_received(client, staff):
+    client.post(reverse("intake:report_new"), form_data())
+    assert list(Report.objects.values_list("status", flat=True)) == [Status.DITERIMA]
+
+
+def test_receipt_shows_number_and_code_once(client, staff):
+    client.post(reverse("intake:report_new"), form_data())
+    first = client.get(reverse("intake:receipt"))
+    second = client.get(reverse("intake:receipt"))
+    report = Report.objects.get()
+    assert report.registration_number in first.content.decode()
+    assert re.search(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}", first.content.decode())
+    assert second.status_code == 410
+
+
+def test_receipt_code_is_not_in_the_session_store(client, staff):
+    from django.contrib.sessions.models import Session
+
+    client.post(reverse("intake:report_new"), form_data())
+    dump = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    page = client.get(reverse("intake:receipt")).content.decode()
+    code = re.search(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}", page).group(0)
+    assert code not in dump
+
+
+def test_missing_fields_keep_typed_text(client, staff):
+    data = form_data(category="", description="Terlalu singkat")
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 400
+    assert "Pungutan pada layanan sertifikasi guru" in response.content.decode()
+
+
+def test_errors_are_in_indonesian(client, staff):
+    response = client.post(reverse("intake:report_new"), form_data(declaration=""))
+    assert "Centang pernyataan" in response.content.decode()
+
+
+def test_rejected_form_says_files_must_be_chosen_again(client, staff):
+    data = form_data(title="")
+    data["attachments"] = _txt()
+    response = client.post(reverse("intake:report_new"), data)
+    assert "pilih kembali" in response.content.decode()
+
+
+def test_attachment_is_stored_with_the_report(client, staff):
+    data = form_data()
+    data["attachments"] = [_txt(), _txt("kedua.txt")]
+    client.post(reverse("intake:report_new"), data)
+    assert Report.objects.get().attachments.count() == 2
+
+
+def test_refused_file_stores_nothing(client, staff, settings, tmp_path):
+    data = form_data()
+    data["attachments"] = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>",
+                                             content_type="application/pdf")
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 400
+    assert Report.objects.count() == 0
+
+
+def test_add_accused_row_renders_two_rows(client, staff):
+    data = form_data(add_accused="1")
+    response = client.post(reverse("intake:report_new"), data)
+    assert b'name="accused-1-name"' in response.content
+
+
+def test_at_least_one_accused_is_required(client, staff):
+    response = client.post(reverse("intake:report_new"), form_data(**{"accused-0-name": "",
+                                                                      "accused-0-position": "",
+                                                                      "accused-0-unit": ""}))
+    assert response.status_code == 400
+    assert Report.objects.count() == 0
+
+
+def test_confidential_identity_requires_a_name(client, staff):
+    response = client.post(reverse("intake:report_new"),
+                           form_data(identity_mode="confidential"))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("nip", ["12345", "1966080119880310011", "abcdefghijklmnopqr"])
+def test_invalid_nip_is_refused(client, staff, nip):
+    response = client.post(reverse("intake:report_new"),
+                           form_data(identity_mode="confidential", identity_name="Nama",
+                                     identity_nip=nip))
+    assert response.status_code == 400
+
+
+def test_grouped_nip_is_accepted(client, staff):
+    response = client.post(reverse("intake:report_new"),
+                           form_data(identity_mode="confidential", identity_name="Nama",
+                                     identity_nip="19660801 198803 1 001"))
+    assert response.status_code == 302
+
+
+def test_wrong_method_is_refused(client, palembang):
+    assert client.put(reverse("intake:report_new")).status_code == 405
+
+
+def test_unit_routes_to_its_wilayah(client, staff):
+    client.post(reverse("intake:report_new"), form_data())
+    assert Report.objects.get().wilayah.code == "irban-4"

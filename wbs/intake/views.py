@@ -1,0 +1,322 @@
+"""The reporter's pages. No account needed; everything works without JavaScript.
+
+Public views are listed in PUBLIC_VIEWS (the allow-list checked by the URL-walk test)."""
+
+import base64
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wbs.audit import log
+from wbs.cases.models import IdentityMode, Report, public_timeline
+from wbs.monitoring.figures import public_figures
+from wbs.vault import keyring as kr
+from wbs.vault import reports as vault
+from wbs.vault.receipts import open_receipt, seal_receipt
+
+from . import ratelimit, services
+from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
+
+REPORTER_SESSION = "wbs_reporter_report"
+RECEIPT_COOKIE = "wbs-receipt"
+
+
+def home(request):
+    return render(request, "intake/home.html", {"figures": public_figures()})
+
+
+def _reporter_user(request):
+    user = request.user
+    return user if user.is_authenticated and getattr(user, "is_reporter", False) else None
+
+
+def _identity_initial(request) -> dict:
+    user = _reporter_user(request)
+    if user is None or not request.keyring.has_private_key:
+        return {}
+    profile = vault.open_profile(request.keyring, user)
+    if not profile:
+        return {}
+    return {
+        "identity_mode": IdentityMode.CONFIDENTIAL,
+        "identity_name": profile.name,
+        "identity_nip": profile.nip,
+        "identity_unit": profile.unit,
+        "identity_contact": profile.contact,
+    }
+
+
+def _add_accused_row(post):
+    data = post.copy()
+    total = int(data.get("accused-TOTAL_FORMS", "1") or 1)
+    from .forms import MAX_ACCUSED
+
+    data["accused-TOTAL_FORMS"] = str(min(total + 1, MAX_ACCUSED))
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    files_lost = False
+    upload_problems: list[str] = []
+    if request.method == "POST":
+        files_chosen = bool(request.FILES.getlist("attachments"))
+        if "add_accused" in request.POST:
+            form = ReportForm(initial=request.POST.dict())
+            formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
+            files_lost = files_chosen
+            return render(request, "intake/report_form.html",
+                          {"form": form, "formset": formset, "files_lost": files_lost,
+                           "show_formset_errors": False})
+        form = ReportForm(request.POST, request.FILES)
+        formset = AccusedFormSet(request.POST, prefix="accused")
+        if ratelimit.submission_blocked(request):
+            ratelimit.record_refusal(request, "submission")
+            return render(request, "intake/report_form.html",
+                          {"form": form, "formset": formset, "rate_limited": True,
+                           "files_lost": files_chosen}, status=429)
+        form_ok = form.is_valid()
+        formset_ok = formset.is_valid()
+        uploads = []
+        if form_ok and formset_ok:
+            try:
+                uploads = services.check_uploads(form.cleaned_data["attachments"])
+            except services.UploadProblem as problem:
+                upload_problems = problem.messages
+        if form_ok and formset_ok and not upload_problems:
+            receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+            ratelimit.submission_made(request)
+            response = redirect("intake:receipt")
+            _attach_receipt(request, response, receipt)
+            return response
+        files_lost = files_chosen
+    else:
+        form = ReportForm(initial=_identity_initial(request))
+        formset = AccusedFormSet(prefix="accused")
+    return render(
+        request,
+        "intake/report_form.html",
+        {"form": form, "formset": formset, "files_lost": files_lost,
+         "upload_problems": upload_problems, "show_formset_errors": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _submit(request, data, people, uploads) -> services.Receipt:
+    identity = None
+    if data["identity_mode"] == IdentityMode.CONFIDENTIAL:
+        identity = vault.IdentityData(
+            name=data["identity_name"].strip(),
+            nip=data["identity_nip"],
+            unit=data["identity_unit"].strip(),
+            contact=data["identity_contact"].strip(),
+        )
+    details = vault.ReportDetails(
+        description=data["description"],
+        location=data["location"],
+        incident_date=data["incident_date"].isoformat() if data["incident_date"] else "",
+        incident_period=data["incident_period"],
+        estimated_loss=data["estimated_loss"],
+        reported_elsewhere=data["reported_elsewhere"],
+        reported_elsewhere_to=data["reported_elsewhere_to"] if data["reported_elsewhere"] else "",
+    )
+    user = _reporter_user(request)
+    receipt = services.submit_report(
+        category=data["category"],
+        unit=data["unit"],
+        reporter_type=data["reporter_type"],
+        identity_mode=data["identity_mode"],
+        title=data["title"],
+        details=details,
+        accused=[vault.AccusedData(name=p["name"].strip(), position=p["position"].strip(),
+                                   unit=p["unit"].strip()) for p in people],
+        identity=identity,
+        uploads=uploads,
+        reporter_user=user,
+        reporter_keyring=request.keyring if user is not None else None,
+    )
+    if user is not None:
+        kr.save(request)
+    return receipt
+
+
+def _attach_receipt(request, response, receipt: services.Receipt) -> None:
+    """Keep the receipt for one GET: ciphertext in the session, its key in a cookie."""
+    sealed, key = seal_receipt(
+        {"number": receipt.registration_number, "code": receipt.access_code}
+    )
+    request.session["wbs_receipt"] = sealed
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        base64.urlsafe_b64encode(key).decode(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+        path=reverse("intake:receipt"),
+    )
+
+
+@require_GET
+def receipt(request):
+    sealed = request.session.pop("wbs_receipt", None)
+    cookie = request.COOKIES.get(RECEIPT_COOKIE, "")
+    data = open_receipt(sealed, cookie) if sealed else None
+    if data is None:
+        response = render(request, "intake/receipt_gone.html", status=410)
+    else:
+        response = render(request, "intake/receipt.html", {"receipt": data})
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("intake:receipt"), samesite="Strict")
+    return response
+
+
+# --- Cek Status ---------------------------------------------------------------------------
+
+
+def _start_reporter_session(request, report: Report, keyring) -> None:
+    request.session.flush()
+    request.session.cycle_key()
+    request.session[REPORTER_SESSION] = str(report.pk)
+    request.session["wbs_kind"] = "reporter"
+    kr.attach(request, keyring)
+
+
+@require_http_methods(["GET", "POST"])
+def status_login(request):
+    if request.method == "GET":
+        return render(request, "intake/status_login.html", {"form": AccessCodeForm()})
+    form = AccessCodeForm(request.POST)
+    if ratelimit.lookup_blocked(request):
+        ratelimit.record_refusal(request, "lookup")
+        return render(request, "intake/status_login.html",
+                      {"form": AccessCodeForm(), "rate_limited": True}, status=429)
+    opened = vault.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() \
+        else None
+    if opened is None:
+        ratelimit.lookup_failed(request)
+        return render(request, "intake/status_login.html",
+                      {"form": AccessCodeForm(), "failed": True}, status=401)
+    report, keyring = opened
+    ratelimit.lookup_session_reset(request)
+    _start_reporter_session(request, report, keyring)
+    log.record(verb="reporter.session_opened", actor_kind="reporter", target=report)
+    return redirect("intake:status_report")
+
+
+def _reporter_report(request, report_id=None) -> Report:
+    """The report this reporter session may see, or 404."""
+    if report_id is None:
+        report_id = request.session.get(REPORTER_SESSION)
+    else:
+        user = _reporter_user(request)
+        if user is None:
+            raise Http404
+        report_id = str(report_id)
+    if not report_id or report_id not in request.keyring.report_ids:
+        raise Http404
+    try:
+        return Report.objects.select_related("category", "unit").get(pk=report_id)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def _report_urls(report_id):
+    if report_id is None:
+        return {
+            "message_url": reverse("intake:status_message"),
+            "evidence_url": reverse("intake:status_evidence"),
+            "page_url": reverse("intake:status_report"),
+        }
+    return {
+        "message_url": reverse("intake:account_report_message", args=[report_id]),
+        "evidence_url": reverse("intake:account_report_evidence", args=[report_id]),
+        "page_url": reverse("intake:account_report", args=[report_id]),
+    }
+
+
+def _report_page(request, report_id, *, message_form=None, evidence_form=None,
+                 upload_problems=None, status=200):
+    report = _reporter_report(request, report_id)
+    keyring = request.keyring
+    context = {
+        "report": report,
+        "opened": vault.open_report(keyring, report),
+        "timeline": public_timeline(report),
+        "thread": vault.open_messages(keyring, report, include_notes=False),
+        "attachments": vault.attachment_infos(
+            keyring, report.attachments.select_related("report")
+        ),
+        "message_form": message_form or MessageForm(),
+        "evidence_form": evidence_form or EvidenceForm(),
+        "upload_problems": upload_problems or [],
+        "account_view": report_id is not None,
+        **_report_urls(report_id),
+    }
+    return render(request, "intake/status_report.html", context, status=status)
+
+
+@require_GET
+def status_report(request, report_id=None):
+    return _report_page(request, report_id)
+
+
+@require_POST
+def status_message(request, report_id=None):
+    report = _reporter_report(request, report_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, report_id, message_form=form, status=400)
+    services.add_reporter_message(request.keyring, report, form.cleaned_data["body"])
+    messages.success(request, _("Your message has been sent to the Tim WBS."))
+    return redirect(_report_urls(report_id)["page_url"])
+
+
+@require_POST
+def status_evidence(request, report_id=None):
+    report = _reporter_report(request, report_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if form.is_valid():
+        files = form.cleaned_data["attachments"]
+        if not files:
+            form.add_error("attachments", _("Choose at least one file."))
+        else:
+            try:
+                already = services.stored_evidence_bytes(report, request.keyring)
+                uploads = services.check_uploads(files, already_stored_bytes=already)
+            except services.UploadProblem as problem:
+                problems = problem.messages
+            else:
+                services.add_reporter_evidence(
+                    request.keyring, report, uploads, form.cleaned_data["note"]
+                )
+                messages.success(request, _("Your evidence has been added."))
+                return redirect(_report_urls(report_id)["page_url"])
+    return _report_page(request, report_id, evidence_form=form, upload_problems=problems,
+                        status=400)
+
+
+@require_POST
+def status_logout(request):
+    request.session.flush()
+    kr.detach(request)
+    response = redirect("intake:home")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+PUBLIC_VIEWS = {
+    "intake:home",
+    "intake:report_new",
+    "intake:receipt",
+    "intake:status_login",
+    "intake:status_logout",
+}

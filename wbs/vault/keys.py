@@ -1,0 +1,125 @@
+"""User key pairs and the organisation recovery key."""
+
+from django.conf import settings
+from django.db import transaction
+
+from . import codes, crypto
+from .models import RecoveryKey, UserKeyPair
+
+_PK_AD = b"wbs:v1:user_private_key"
+_RECOVERY_AD = b"wbs:v1:recovery_private_key"
+
+
+def _wrap(secret: bytes, private_key: bytes, ad: bytes, *, opslimit: int, memlimit: int):
+    salt = crypto.new_salt()
+    wrapping_key = crypto.derive_key(secret, salt, opslimit=opslimit, memlimit=memlimit)
+    return salt, crypto.encrypt(wrapping_key, private_key, ad=ad)
+
+
+def create_user_keypair(user, password: str) -> UserKeyPair:
+    """Give `user` a fresh key pair wrapped under `password`. Replaces any earlier pair: grants
+    sealed to the old public key become unreadable until re-issued (see recovery)."""
+    public, private = crypto.new_keypair()
+    ops, mem = settings.WBS_PASSWORD_OPSLIMIT, settings.WBS_PASSWORD_MEMLIMIT
+    salt, wrapped = _wrap(
+        password.encode(), private, _PK_AD + str(user.pk).encode(), opslimit=ops, memlimit=mem
+    )
+    keypair, _ = UserKeyPair.objects.update_or_create(
+        user=user,
+        defaults={
+            "public_key": public,
+            "wrapped_private_key": wrapped,
+            "salt": salt,
+            "opslimit": ops,
+            "memlimit": mem,
+            "sealed_profile": None,
+        },
+    )
+    return keypair
+
+
+def unlock_private_key(user, password: str) -> bytes | None:
+    """The user's private key, or None if they have no key pair or the password does not fit."""
+    keypair = UserKeyPair.objects.filter(user=user).first()
+    if keypair is None:
+        return None
+    wrapping_key = crypto.derive_key(
+        password.encode(), keypair.salt, opslimit=keypair.opslimit, memlimit=keypair.memlimit
+    )
+    try:
+        private = crypto.decrypt(
+            wrapping_key, keypair.wrapped_private_key, ad=_PK_AD + str(user.pk).encode()
+        )
+    except crypto.DecryptionError:
+        return None
+    if (keypair.opslimit, keypair.memlimit) != (
+        settings.WBS_PASSWORD_OPSLIMIT,
+        settings.WBS_PASSWORD_MEMLIMIT,
+    ):
+        rewrap_private_key(user, private, password)
+    return private
+
+
+def rewrap_private_key(user, private_key: bytes, new_password: str) -> None:
+    """Password change: the same key pair, wrapped under the new password (and current cost)."""
+    ops, mem = settings.WBS_PASSWORD_OPSLIMIT, settings.WBS_PASSWORD_MEMLIMIT
+    salt, wrapped = _wrap(
+        new_password.encode(),
+        private_key,
+        _PK_AD + str(user.pk).encode(),
+        opslimit=ops,
+        memlimit=mem,
+    )
+    UserKeyPair.objects.filter(user=user).update(
+        wrapped_private_key=wrapped, salt=salt, opslimit=ops, memlimit=mem
+    )
+
+
+def public_keys_of(users) -> dict[int, bytes]:
+    pairs = UserKeyPair.objects.filter(user__in=users).values_list("user_id", "public_key")
+    return {user_id: bytes(public) for user_id, public in pairs}
+
+
+# --- recovery key ----------------------------------------------------------------------------
+
+
+def active_recovery_key() -> RecoveryKey | None:
+    return RecoveryKey.objects.filter(active=True).first()
+
+
+@transaction.atomic
+def create_recovery_key() -> tuple[RecoveryKey, str]:
+    """Create the organisation recovery key pair. Returns the passphrase, which is shown once
+    and stored nowhere; without it the recovery copy of every key is unreadable."""
+    if RecoveryKey.objects.filter(active=True).exists():
+        raise RuntimeError("an active recovery key exists already")
+    passphrase = codes.new_recovery_passphrase()
+    public, private = crypto.new_keypair()
+    ops, mem = settings.WBS_PASSWORD_OPSLIMIT, settings.WBS_PASSWORD_MEMLIMIT
+    salt, wrapped = _wrap(
+        codes.normalise_passphrase(passphrase).encode(),
+        private,
+        _RECOVERY_AD,
+        opslimit=ops,
+        memlimit=mem,
+    )
+    key = RecoveryKey.objects.create(
+        public_key=public, wrapped_private_key=wrapped, salt=salt, opslimit=ops, memlimit=mem
+    )
+    return key, passphrase
+
+
+def open_recovery_key(passphrase: str, key: RecoveryKey | None = None) -> bytes | None:
+    key = key or active_recovery_key()
+    if key is None:
+        return None
+    wrapping_key = crypto.derive_key(
+        codes.normalise_passphrase(passphrase).encode(),
+        key.salt,
+        opslimit=key.opslimit,
+        memlimit=key.memlimit,
+    )
+    try:
+        return crypto.decrypt(wrapping_key, key.wrapped_private_key, ad=_RECOVERY_AD)
+    except crypto.DecryptionError:
+        return None

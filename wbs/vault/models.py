@@ -1,0 +1,135 @@
+"""Key material at rest. Every row here is either public or sealed/wrapped: a dump of these
+tables opens nothing without a password, a Kode Akses or the recovery passphrase."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RecoveryKey(models.Model):
+    """The organisation recovery key pair; the private half is wrapped under a passphrase that
+    was shown once at set-up and is stored nowhere."""
+
+    public_key = models.BinaryField(max_length=32)
+    wrapped_private_key = models.BinaryField()
+    salt = models.BinaryField(max_length=16)
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_recovery_key"
+            )
+        ]
+        verbose_name = _("recovery key")
+
+    def __str__(self) -> str:
+        return f"RecoveryKey {self.pk} ({'active' if self.active else 'retired'})"
+
+
+class UserKeyPair(models.Model):
+    """A user's X25519 key pair; the private key is wrapped under Argon2id of their password."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="keypair"
+    )
+    public_key = models.BinaryField(max_length=32)
+    wrapped_private_key = models.BinaryField()
+    salt = models.BinaryField(max_length=16)
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    # A registered reporter's own identity details, sealed to their own public key.
+    sealed_profile = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user key pair")
+
+    def __str__(self) -> str:
+        return f"KeyPair of user {self.user_id}"
+
+
+class KeyGrant(models.Model):
+    """A report key (RK) or identity key (IK) sealed to one user or to the recovery key."""
+
+    class KeyKind(models.TextChoices):
+        REPORT = "report", _("report key")
+        IDENTITY = "identity", _("identity key")
+
+    report = models.ForeignKey("cases.Report", on_delete=models.CASCADE, related_name="key_grants")
+    key_kind = models.CharField(max_length=10, choices=KeyKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="key_grants",
+    )
+    recovery_key = models.ForeignKey(RecoveryKey, on_delete=models.PROTECT, null=True, blank=True)
+    sealed_key = models.BinaryField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "key_kind", "user"],
+                condition=Q(user__isnull=False),
+                name="one_grant_per_user_and_key",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "key_kind", "recovery_key"],
+                condition=Q(recovery_key__isnull=False),
+                name="one_grant_per_recovery_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, recovery_key__isnull=True)
+                | Q(user__isnull=True, recovery_key__isnull=False),
+                name="grant_has_exactly_one_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "key_kind", "report"], name="grant_user_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.key_kind} grant for report {self.report_id}"
+
+
+class AccessCode(models.Model):
+    """The anonymous reporter's way back in. The code itself is never stored: `lookup` is a
+    keyed hash of it and the report/identity keys are wrapped under Argon2id of it."""
+
+    report = models.OneToOneField(
+        "cases.Report", on_delete=models.CASCADE, related_name="access_code"
+    )
+    lookup = models.CharField(max_length=64, unique=True)
+    salt = models.BinaryField(max_length=16)
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    wrapped_keys = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"AccessCode for report {self.report_id}"
+
+
+class ReporterVaultItem(models.Model):
+    """A registered reporter's link to one of their reports, sealed to their own key, so the
+    database does not say which report an account filed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_items"
+    )
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Vault item of user {self.user_id}"
