@@ -870,6 +870,8 @@ def _clean_ooxml_part(lowered: str, content: bytes, kind: str, notes: list) -> b
                 notes.append(NOTE_REVISIONS)
             return _scrub_word_part(lowered, content)
         if kind == "xlsx" and lowered.startswith("xl/"):
+            if lowered.startswith(("xl/comments", "xl/threadedcomments/")):
+                notes.append(NOTE_REVISIONS)
             return _scrub_xl_part(lowered, content)
         return content
     content, ok = _strip_embedded_image(content)

@@ -164,6 +164,18 @@ def simple_pdf(pages: int = 1) -> bytes:
     return pdf_bytes(pdf, compress_streams=False)
 
 
+def pdf_with_form_xobject_metadata() -> bytes:
+    pdf = pikepdf.open(io.BytesIO(simple_pdf()))
+    form = pdf.make_stream(b"0 0 m 10 10 l S")
+    form.Type = pikepdf.Name.XObject
+    form.Subtype = pikepdf.Name.Form
+    form.BBox = [0, 0, 10, 10]
+    form.Metadata = pdf.make_stream(b"<x:xmpmeta>MARKER-FORM-XMP</x:xmpmeta>")
+    form.PieceInfo = pikepdf.Dictionary(App=pikepdf.String("MARKER-FORM-PIECEINFO"))
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form))
+    return pdf_bytes(pdf, compress_streams=False)
+
+
 def encrypted_pdf(user_password: str) -> bytes:
     pdf = pikepdf.open(io.BytesIO(simple_pdf()))
     return pdf_bytes(pdf, encryption=pikepdf.Encryption(owner="owner-secret", user=user_password))

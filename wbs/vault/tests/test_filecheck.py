@@ -408,6 +408,17 @@ def test_pdf_keeps_text_and_vector_content():
         assert "/F1" in pdf.pages[0].Resources.Font
 
 
+def test_pdf_metadata_on_form_xobject_stream_is_removed():
+    original = F.pdf_with_form_xobject_metadata()
+    assert original.count(b"MARKER") == 2
+    result = check_and_clean(original, "a.pdf")
+    assert not MARKER.search(result.cleaned)
+    with pikepdf.open(io.BytesIO(result.cleaned)) as pdf:
+        form = pdf.pages[0].Resources.XObject.Fm1
+        assert "/Metadata" not in form
+        assert form.read_bytes() == b"0 0 m 10 10 l S"
+
+
 def test_pdf_embedded_jpeg_loses_exif_but_still_decodes():
     result = check_and_clean(F.pdf_with_metadata(), "bukti.pdf")
     with pikepdf.open(io.BytesIO(result.cleaned)) as pdf:
@@ -638,6 +649,17 @@ def test_xlsx_keeps_sheet_data_and_comment_author_count():
     for name, content in cleaned.items():
         if name.endswith((".xml", ".rels")):
             ET.fromstring(content)  # noqa: S314
+
+
+def test_xlsx_with_comments_gets_a_note():
+    result = check_and_clean(F.xlsx_bytes(), "tabel.xlsx")
+    assert "comments" in str(result.cleaning_note)
+
+
+def test_xlsx_without_comments_has_no_note():
+    parts = F.xlsx_parts()
+    del parts["xl/comments1.xml"]
+    assert check_and_clean(F.build_zip(parts), "tabel.xlsx").cleaning_note == ""
 
 
 def test_xlsx_with_vba_project_is_rejected():
