@@ -53,8 +53,13 @@ PASSWORD = "kata-sandi-uji-yang-panjang"
 def make_staff(username, roles, *, wilayah=None):
     from wbs.accounts.services import create_staff_user
 
-    return create_staff_user(username=username, password=PASSWORD, roles=roles,
-                             full_name=username.title(), wilayah=wilayah)
+    return create_staff_user(
+        username=username,
+        password=PASSWORD,
+        roles=roles,
+        full_name=username.title(),
+        wilayah=wilayah,
+    )
 
 
 @pytest.fixture
@@ -66,10 +71,12 @@ def staff(palembang, recovery):
     return {
         "verifikator": make_staff("verifikator", [Role.VERIFIKATOR]),
         "inspektur": make_staff("inspektur", [Role.INSPEKTUR]),
-        "penelaah": make_staff("penelaah", [Role.PENELAAH],
-                               wilayah=Wilayah.objects.get(code="irban-1")),
-        "penelaah_other": make_staff("penelaah2", [Role.PENELAAH],
-                                     wilayah=Wilayah.objects.get(code="irban-2")),
+        "penelaah": make_staff(
+            "penelaah", [Role.PENELAAH], wilayah=Wilayah.objects.get(code="irban-1")
+        ),
+        "penelaah_other": make_staff(
+            "penelaah2", [Role.PENELAAH], wilayah=Wilayah.objects.get(code="irban-2")
+        ),
         "pj": make_staff("pj", [Role.PENANGGUNG_JAWAB]),
         "pembina": make_staff("pembina", [Role.PEMBINA]),
         "admin": make_staff("admin", [Role.ADMIN]),

@@ -123,8 +123,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -135,8 +136,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "wbs.accounts.validators.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -210,12 +213,13 @@ STORAGES = {
     # Attachments hold ciphertext only. Any Django storage works (an S3-compatible one from
     # django-storages, for instance): set WBS_ATTACHMENT_STORAGE to its dotted path.
     "attachments": {
-        "BACKEND": envstr(
-            "WBS_ATTACHMENT_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": envstr("WBS_ATTACHMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": (
-            {"location": envstr("WBS_ATTACHMENT_DIR", str(DATA_DIR / "attachments")),
-             "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}
+            {
+                "location": envstr("WBS_ATTACHMENT_DIR", str(DATA_DIR / "attachments")),
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            }
             if envstr("WBS_ATTACHMENT_STORAGE") is None
             else {}
         ),

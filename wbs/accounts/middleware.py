@@ -21,7 +21,8 @@ class SessionTimeoutMiddleware:
             started = session.get("wbs_started", now)
             seen = session.get("wbs_seen", now)
             idle = (
-                settings.WBS_STAFF_IDLE_SECONDS if kind == "staff"
+                settings.WBS_STAFF_IDLE_SECONDS
+                if kind == "staff"
                 else settings.WBS_REPORTER_IDLE_SECONDS
             )
             expired = now - seen > idle or (

@@ -39,6 +39,5 @@ def create_staff_user(
     keys.create_user_keypair(user, password)
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role)
-    log.record(verb="user.created", actor=created_by, target=user,
-               payload={"roles": sorted(roles)})
+    log.record(verb="user.created", actor=created_by, target=user, payload={"roles": sorted(roles)})
     return user

@@ -19,7 +19,9 @@ def record(
 ) -> AuditEvent:
     """Append one event. Reporter events keep only the day (no precise timing is stored)."""
     if actor_kind is None:
-        actor_kind = AuditEvent.ActorKind.STAFF if actor is not None else AuditEvent.ActorKind.SYSTEM
+        actor_kind = (
+            AuditEvent.ActorKind.STAFF if actor is not None else AuditEvent.ActorKind.SYSTEM
+        )
     if target is not None:
         target_type = target_type or target._meta.model_name
         target_id = target_id or str(target.pk)

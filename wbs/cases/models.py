@@ -85,9 +85,7 @@ class Report(models.Model):
     reporter_type = models.CharField(
         _("reporter type"), max_length=12, choices=ReporterType.choices
     )
-    identity_mode = models.CharField(
-        _("identity"), max_length=12, choices=IdentityMode.choices
-    )
+    identity_mode = models.CharField(_("identity"), max_length=12, choices=IdentityMode.choices)
     # Dates only: a finer time could point at who was at which desk when (confidentiality.md).
     received_on = models.DateField(_("received on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

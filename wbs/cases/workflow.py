@@ -28,7 +28,9 @@ def seed_history(reports: list[Report], *, rng) -> None:
     """Bulk history for seeded (fictional) reports: the DITERIMA row. Later states are added
     by the casework workflow."""
     StatusChange.objects.bulk_create(
-        [StatusChange(report=r, from_status="", to_status=Status.DITERIMA, on=r.received_on)
-         for r in reports],
+        [
+            StatusChange(report=r, from_status="", to_status=Status.DITERIMA, on=r.received_on)
+            for r in reports
+        ],
         batch_size=1000,
     )

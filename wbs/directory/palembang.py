@@ -74,21 +74,42 @@ KECAMATAN_WILAYAH = {
 
 # code, name, description (product.md §3)
 CATEGORIES = [
-    ("korupsi", "Korupsi/kerugian keuangan negara",
-     "Perbuatan yang merugikan keuangan atau perekonomian negara/daerah."),
+    (
+        "korupsi",
+        "Korupsi/kerugian keuangan negara",
+        "Perbuatan yang merugikan keuangan atau perekonomian negara/daerah.",
+    ),
     ("suap", "Suap", "Memberi atau menerima sesuatu agar pejabat berbuat atau tidak berbuat."),
-    ("gratifikasi", "Gratifikasi",
-     "Pemberian dalam arti luas kepada pegawai yang berhubungan dengan jabatannya."),
-    ("pemerasan", "Pemerasan", "Memaksa seseorang memberikan sesuatu dengan menyalahgunakan "
-                               "kekuasaan."),
-    ("penggelapan", "Penggelapan dalam jabatan",
-     "Menggelapkan uang atau barang yang dikuasai karena jabatan."),
-    ("benturan-kepentingan", "Benturan kepentingan",
-     "Kepentingan pribadi yang memengaruhi keputusan dalam jabatan."),
-    ("kecurangan", "Kecurangan (fraud, pengadaan barang/jasa)",
-     "Kecurangan, termasuk dalam pengadaan barang/jasa."),
-    ("penyalahgunaan-wewenang", "Penyalahgunaan wewenang",
-     "Menggunakan wewenang untuk tujuan lain dari yang diberikan."),
+    (
+        "gratifikasi",
+        "Gratifikasi",
+        "Pemberian dalam arti luas kepada pegawai yang berhubungan dengan jabatannya.",
+    ),
+    (
+        "pemerasan",
+        "Pemerasan",
+        "Memaksa seseorang memberikan sesuatu dengan menyalahgunakan kekuasaan.",
+    ),
+    (
+        "penggelapan",
+        "Penggelapan dalam jabatan",
+        "Menggelapkan uang atau barang yang dikuasai karena jabatan.",
+    ),
+    (
+        "benturan-kepentingan",
+        "Benturan kepentingan",
+        "Kepentingan pribadi yang memengaruhi keputusan dalam jabatan.",
+    ),
+    (
+        "kecurangan",
+        "Kecurangan (fraud, pengadaan barang/jasa)",
+        "Kecurangan, termasuk dalam pengadaan barang/jasa.",
+    ),
+    (
+        "penyalahgunaan-wewenang",
+        "Penyalahgunaan wewenang",
+        "Menggunakan wewenang untuk tujuan lain dari yang diberikan.",
+    ),
     ("disiplin", "Pelanggaran disiplin ASN", "Pelanggaran kewajiban atau larangan PP 94/2021."),
     ("kode-etik", "Pelanggaran kode etik/perilaku", "Pelanggaran kode etik dan kode perilaku."),
     ("lainnya", "Lainnya", "Pelanggaran lain dalam penyelenggaraan pemerintahan."),

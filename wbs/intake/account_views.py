@@ -42,14 +42,22 @@ def register(request):
             keys.create_user_keypair(user, data["password1"])
             vault.seal_profile(
                 user,
-                vault.IdentityData(name=data["name"].strip(), nip=data["nip"],
-                                   unit=data["unit"].strip(), contact=data["contact"].strip()),
+                vault.IdentityData(
+                    name=data["name"].strip(),
+                    nip=data["nip"],
+                    unit=data["unit"].strip(),
+                    contact=data["contact"].strip(),
+                ),
             )
         private = keys.unlock_private_key(user, data["password1"])
         _start(request, user, private)
         return redirect("intake:account_home")
-    return render(request, "intake/account_register.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "intake/account_register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,26 +65,41 @@ def account_login(request):
     form = ReporterLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        if ratelimit.account_attempt(request, "reporter-login", username,
-                                     per_account=LOGIN_LIMIT_ACCOUNT,
-                                     per_address=LOGIN_LIMIT_ADDRESS):
+        if ratelimit.account_attempt(
+            request,
+            "reporter-login",
+            username,
+            per_account=LOGIN_LIMIT_ACCOUNT,
+            per_address=LOGIN_LIMIT_ADDRESS,
+        ):
             ratelimit.record_refusal(request, "reporter login")
-            return render(request, "intake/account_login.html",
-                          {"form": ReporterLoginForm(), "rate_limited": True}, status=429)
+            return render(
+                request,
+                "intake/account_login.html",
+                {"form": ReporterLoginForm(), "rate_limited": True},
+                status=429,
+            )
         password = form.cleaned_data["password"]
         user = authenticate(request, username=username, password=password)
         private = None
         if user is not None and user.is_reporter:
             private = keys.unlock_private_key(user, password)
         if private is None:
-            return render(request, "intake/account_login.html",
-                          {"form": ReporterLoginForm(initial={"username": username}),
-                           "failed": True}, status=401)
+            return render(
+                request,
+                "intake/account_login.html",
+                {"form": ReporterLoginForm(initial={"username": username}), "failed": True},
+                status=401,
+            )
         ratelimit.account_success(request, "reporter-login", username)
         _start(request, user, private)
         return redirect("intake:account_home")
-    return render(request, "intake/account_login.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "intake/account_login.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _require_reporter(request):
@@ -92,9 +115,11 @@ def account_home(request):
         "category", "unit"
     )
     rows = [
-        {"report": r, "title": vault.open_title(request.keyring, r),
-         "stage_label": PublicStage(r.public_stage).label}
+        {
+            "report": r,
+            "title": vault.open_title(request.keyring, r),
+            "stage_label": PublicStage(r.public_stage).label,
+        }
         for r in reports
     ]
-    return render(request, "intake/account_home.html", {"rows": rows,
-                                                        "title": _("My reports")})
+    return render(request, "intake/account_home.html", {"rows": rows, "title": _("My reports")})

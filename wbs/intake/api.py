@@ -33,7 +33,7 @@ from .forms import AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 from .openapi import OPENAPI
 
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-TOKEN_KIND = "reporter-api"
+TOKEN_KIND = "reporter-api"  # noqa: S105 - a session kind, not a password
 
 
 def _error(message: str, status: int, fields: dict | None = None) -> JsonResponse:
@@ -114,11 +114,17 @@ def _report_form_data(source) -> tuple[dict, dict] | JsonResponse:
     accused = _json_field(source.get("accused"), [])
     identity = _json_field(source.get("identity"), {})
     if not isinstance(accused, list) or not all(isinstance(a, dict) for a in accused):
-        return _error(_("Some fields are not valid."), 400,
-                      {"accused": [_("Give a list of objects with name, position, unit.")]})
+        return _error(
+            _("Some fields are not valid."),
+            400,
+            {"accused": [_("Give a list of objects with name, position, unit.")]},
+        )
     if not isinstance(identity, dict):
-        return _error(_("Some fields are not valid."), 400,
-                      {"identity": [_("Give an object with name, nip, unit, contact.")]})
+        return _error(
+            _("Some fields are not valid."),
+            400,
+            {"identity": [_("Give an object with name, nip, unit, contact.")]},
+        )
     category = Category.objects.filter(code=str(source.get("category", ""))).first()
     data = {
         "category": category.pk if category else "",
@@ -195,8 +201,7 @@ def create_report(request):
     receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
     ratelimit.submission_made(request)
     return JsonResponse(
-        {"registration_number": receipt.registration_number,
-         "access_code": receipt.access_code},
+        {"registration_number": receipt.registration_number, "access_code": receipt.access_code},
         status=201,
     )
 
@@ -205,8 +210,9 @@ def create_report(request):
 
 
 def _unauthorised() -> JsonResponse:
-    response = _error(_("The session is not valid or has ended. Log in with your access code."),
-                      401)
+    response = _error(
+        _("The session is not valid or has ended. Log in with your access code."), 401
+    )
     response["WWW-Authenticate"] = 'Bearer realm="wbs"'
     return response
 
@@ -253,8 +259,9 @@ def reporter_session(request):
         return _error(_("The request body is not valid JSON."), 400)
     code = body.get("access_code", "") if isinstance(body, dict) else ""
     if not isinstance(code, str) or not code:
-        return _error(_("Some fields are not valid."), 400,
-                      {"access_code": [_("This field is required.")]})
+        return _error(
+            _("Some fields are not valid."), 400, {"access_code": [_("This field is required.")]}
+        )
     if ratelimit.lookup_blocked(request):
         ratelimit.record_refusal(request, "lookup")
         return _error(_("Too many attempts. Wait a while before trying again."), 429)
@@ -270,11 +277,14 @@ def reporter_session(request):
     store["wbs_seen"] = int(time.time())
     store[kr.SESSION_FIELD] = blob
     store.create()
-    log.record(verb="reporter.session_opened", actor_kind="reporter", target=report,
-               payload={"via": "api"})
+    log.record(
+        verb="reporter.session_opened", actor_kind="reporter", target=report, payload={"via": "api"}
+    )
     return JsonResponse(
-        {"token": f"{store.session_key}.{token_key}",
-         "expires_in": settings.WBS_REPORTER_IDLE_SECONDS},
+        {
+            "token": f"{store.session_key}.{token_key}",
+            "expires_in": settings.WBS_REPORTER_IDLE_SECONDS,
+        },
         status=200,
     )
 
@@ -298,13 +308,21 @@ def reporter_report(request):
             "status": {"stage": stage, "label": str(PublicStage(stage).label)},
             "timeline": timeline,
             "messages": [
-                {"from": m.message.author_kind, "kind": m.message.kind,
-                 "date": m.message.created_on.isoformat(), "body": m.body}
+                {
+                    "from": m.message.author_kind,
+                    "kind": m.message.kind,
+                    "date": m.message.created_on.isoformat(),
+                    "body": m.body,
+                }
                 for m in vault.open_messages(keyring, report, include_notes=False)
             ],
             "attachments": [
-                {"name": a.name, "size": a.size, "content_type": a.content_type,
-                 "date": a.attachment.created_on.isoformat()}
+                {
+                    "name": a.name,
+                    "size": a.size,
+                    "content_type": a.content_type,
+                    "date": a.attachment.created_on.isoformat(),
+                }
                 for a in vault.attachment_infos(keyring, report.attachments.all())
             ],
         }
@@ -343,8 +361,9 @@ def reporter_attachments(request):
         return _error(_("Some fields are not valid."), 400, _form_errors((form, {})))
     files = form.cleaned_data["attachments"]
     if not files:
-        return _error(_("Some fields are not valid."), 400,
-                      {"attachments": [_("Choose at least one file.")]})
+        return _error(
+            _("Some fields are not valid."), 400, {"attachments": [_("Choose at least one file.")]}
+        )
     try:
         already = services.stored_evidence_bytes(report, keyring)
         uploads = services.check_uploads(files, already_stored_bytes=already)

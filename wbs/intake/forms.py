@@ -31,7 +31,9 @@ def clean_nip(value: str) -> str:
     try:
         datetime.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
-        raise ValidationError(_("The first 8 digits of a NIP are a birth date (YYYYMMDD).")) from None
+        raise ValidationError(
+            _("The first 8 digits of a NIP are a birth date (YYYYMMDD).")
+        ) from None
     if digits[14] not in "12":
         raise ValidationError(_("Digit 15 of a NIP is 1 (male) or 2 (female).")) from None
     return digits
@@ -128,17 +130,17 @@ class ReportForm(forms.Form):
     reported_elsewhere_to = forms.CharField(
         label=_("If yes, where?"), max_length=SHORT_MAX, required=False
     )
-    reporter_type = forms.ChoiceField(
-        label=_("You are"), widget=forms.RadioSelect, choices=()
-    )
+    reporter_type = forms.ChoiceField(label=_("You are"), widget=forms.RadioSelect, choices=())
     identity_mode = forms.ChoiceField(
         label=_("Your identity"),
         choices=[
             (IdentityMode.ANONYMOUS, _("Anonymous — I do not give my identity")),
             (
                 IdentityMode.CONFIDENTIAL,
-                _("Confidential — I give my identity, sealed so that case handlers cannot "
-                  "see it without an approved request"),
+                _(
+                    "Confidential — I give my identity, sealed so that case handlers cannot "
+                    "see it without an approved request"
+                ),
             ),
         ],
         widget=forms.RadioSelect,
@@ -182,8 +184,10 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(ReporterType.ASN, ReporterType.ASN.label),
-                   (ReporterType.NON_ASN, ReporterType.NON_ASN.label)]
+        choices = [
+            (ReporterType.ASN, ReporterType.ASN.label),
+            (ReporterType.NON_ASN, ReporterType.NON_ASN.label),
+        ]
         if OrganisationProfile.get().public_may_report:
             choices.append((ReporterType.PUBLIC, ReporterType.PUBLIC.label))
         self.fields["reporter_type"].choices = choices
@@ -207,9 +211,10 @@ class ReportForm(forms.Form):
             self.add_error(
                 "incident_period", _("Give the date of the incident or an approximate period.")
             )
-        if data.get("identity_mode") == IdentityMode.CONFIDENTIAL and not data.get(
-            "identity_name", ""
-        ).strip():
+        if (
+            data.get("identity_mode") == IdentityMode.CONFIDENTIAL
+            and not data.get("identity_name", "").strip()
+        ):
             self.add_error("identity_name", _("Give at least your name, or choose anonymous."))
         if data.get("reported_elsewhere") and not data.get("reported_elsewhere_to", "").strip():
             self.add_error("reported_elsewhere_to", _("Say where you reported it."))
@@ -283,9 +288,7 @@ class ReporterRegistrationForm(forms.Form):
         label=_("Username (an alias is fine)"),
         regex=r"^[A-Za-z0-9._-]{3,40}$",
         max_length=40,
-        error_messages={
-            "invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")
-        },
+        error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
         help_text=_("Do not use your name or NIP if you want to stay anonymous."),
     )
@@ -293,24 +296,40 @@ class ReporterRegistrationForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters; a long passphrase is best. If you forget it, your "
-                    "reports can still be followed with their Kode Akses."),
+        help_text=_(
+            "At least 8 characters; a long passphrase is best. If you forget it, your "
+            "reports can still be followed with their Kode Akses."
+        ),
     )
     password2 = forms.CharField(
         label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    name = forms.CharField(label=_("Name (optional)"), max_length=150, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    nip = forms.CharField(label=_("NIP (optional)"), max_length=30, required=False,
-                          widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                        "inputmode": "numeric"}))
-    unit = forms.CharField(label=_("Work unit (optional)"), max_length=SHORT_MAX, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    contact = forms.CharField(label=_("Contact (optional)"), max_length=SHORT_MAX,
-                              required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nip = forms.CharField(
+        label=_("NIP (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    unit = forms.CharField(
+        label=_("Work unit (optional)"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    contact = forms.CharField(
+        label=_("Contact (optional)"),
+        max_length=SHORT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def clean_username(self):
         from django.contrib.auth import get_user_model
@@ -339,8 +358,14 @@ class ReporterRegistrationForm(forms.Form):
 
 
 class ReporterLoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), strip=False, max_length=256,
-                               widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                 "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

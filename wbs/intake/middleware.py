@@ -33,14 +33,20 @@ class RequestSizeLimitMiddleware:
         if request.method == "POST" and request.content_type == "multipart/form-data":
             try:
                 request.POST  # noqa: B018 - parse now, inside this guard
-            except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent,
-                    TooManyFilesSent) as exc:
+            except (
+                MultiPartParserError,
+                RequestDataTooBig,
+                TooManyFieldsSent,
+                TooManyFilesSent,
+            ) as exc:
                 status = 413 if isinstance(exc, RequestDataTooBig) else 400
                 return error_response(
                     request,
                     status,
-                    _("The form could not be read (it may be damaged or too large). "
-                      "Please try again."),
+                    _(
+                        "The form could not be read (it may be damaged or too large). "
+                        "Please try again."
+                    ),
                     "errors/400.html",
                 )
         return self.get_response(request)

@@ -48,14 +48,32 @@ def _hit(key: str, ttl: int) -> int:
         return 1
 
 
+def _session_key(request) -> str | None:
+    """The visitor's session key, creating the session if needed so that a guesser keeps one
+    identity between tries (a client that drops the cookie is caught by the address limit)."""
+    session = getattr(request, "session", None)
+    if session is None or request.path.startswith("/api/"):
+        return None  # API clients carry no cookies; the address limit applies to them
+    if not session.session_key:
+        session["wbs_visitor"] = 1
+        session.save()
+    return session.session_key
+
+
 def _keys(request, action: str, session_window: int):
     keys = []
-    session_key = getattr(request, "session", None) and request.session.session_key
+    session_key = _session_key(request)
     if session_key:
-        keys.append(("session", _window_key(f"{action}:s", session_token(session_key),
-                                            session_window), session_window))
-    keys.append(("address", _window_key(f"{action}:a", address_token(client_address(request)),
-                                        HOUR), HOUR))
+        keys.append(
+            (
+                "session",
+                _window_key(f"{action}:s", session_token(session_key), session_window),
+                session_window,
+            )
+        )
+    keys.append(
+        ("address", _window_key(f"{action}:a", address_token(client_address(request)), HOUR), HOUR)
+    )
     return keys
 
 
@@ -64,8 +82,9 @@ def lookup_blocked(request) -> bool:
         "session": settings.WBS_LOOKUP_FAILS_PER_SESSION,
         "address": settings.WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR,
     }
-    return any(_count(key) >= limits[kind] for kind, key, _ in _keys(request, "lookup",
-                                                                     SESSION_WINDOW))
+    return any(
+        _count(key) >= limits[kind] for kind, key, _ in _keys(request, "lookup", SESSION_WINDOW)
+    )
 
 
 def lookup_failed(request) -> None:
@@ -103,8 +122,15 @@ def record_refusal(request, action: str) -> None:
     logger.info("rate limit refused a %s request", action)
 
 
-def account_attempt(request, action: str, username: str, *, per_account: int, per_address: int,
-                    window: int = SESSION_WINDOW) -> bool:
+def account_attempt(
+    request,
+    action: str,
+    username: str,
+    *,
+    per_account: int,
+    per_address: int,
+    window: int = SESSION_WINDOW,
+) -> bool:
     """Count a log-in attempt *before* the password is checked, so a parallel burst cannot slip
     past the limit; True when this attempt is over the limit and must be refused."""
     from wbs.vault.hashing import account_token

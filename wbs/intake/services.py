@@ -38,17 +38,17 @@ def check_uploads(files, *, already_stored_bytes: int = 0) -> list[vault.Checked
     checked: list[vault.CheckedUpload] = []
     if len(files) > settings.WBS_MAX_FILES_PER_REQUEST:
         raise UploadProblem(
-            [_("You can attach at most %(n)d files at a time.")
-             % {"n": settings.WBS_MAX_FILES_PER_REQUEST}]
+            [
+                _("You can attach at most %(n)d files at a time.")
+                % {"n": settings.WBS_MAX_FILES_PER_REQUEST}
+            ]
         )
     total = already_stored_bytes
     max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
     for index, upload in enumerate(files, start=1):
         label = _("File %(n)d") % {"n": index}
         if getattr(upload, "too_large", False):
-            problems.append(
-                _("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb}
-            )
+            problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
             continue
         total += upload.size
         try:
@@ -141,9 +141,7 @@ def add_reporter_message(keyring: Keyring, report: Report, body: str) -> Message
     it back to verification (issue #3); here the message is stored and the case touched."""
     with transaction.atomic():
         report = _locked(report)
-        message = vault.add_message(
-            keyring, report, body=body, author_kind=Message.Author.REPORTER
-        )
+        message = vault.add_message(keyring, report, body=body, author_kind=Message.Author.REPORTER)
         Report.objects.filter(pk=report.pk).update(updated_on=timezone.localdate())
         log.record(verb="reporter.message", actor_kind="reporter", target=report)
         workflow.reporter_replied(report)

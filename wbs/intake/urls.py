@@ -17,10 +17,14 @@ urlpatterns = [
     path("akun/masuk/", account_views.account_login, name="account_login"),
     path("akun/", account_views.account_home, name="account_home"),
     path("akun/laporan/<uuid:report_id>/", views.status_report, name="account_report"),
-    path("akun/laporan/<uuid:report_id>/pesan/", views.status_message,
-         name="account_report_message"),
-    path("akun/laporan/<uuid:report_id>/bukti/", views.status_evidence,
-         name="account_report_evidence"),
+    path(
+        "akun/laporan/<uuid:report_id>/pesan/", views.status_message, name="account_report_message"
+    ),
+    path(
+        "akun/laporan/<uuid:report_id>/bukti/",
+        views.status_evidence,
+        name="account_report_evidence",
+    ),
 ]
 
 api_urlpatterns = [

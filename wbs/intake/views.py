@@ -70,16 +70,31 @@ def report_new(request):
             form = ReportForm(initial=request.POST.dict())
             formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
             files_lost = files_chosen
-            return render(request, "intake/report_form.html",
-                          {"form": form, "formset": formset, "files_lost": files_lost,
-                           "show_formset_errors": False})
+            return render(
+                request,
+                "intake/report_form.html",
+                {
+                    "form": form,
+                    "formset": formset,
+                    "files_lost": files_lost,
+                    "show_formset_errors": False,
+                },
+            )
         form = ReportForm(request.POST, request.FILES)
         formset = AccusedFormSet(request.POST, prefix="accused")
         if ratelimit.submission_blocked(request):
             ratelimit.record_refusal(request, "submission")
-            return render(request, "intake/report_form.html",
-                          {"form": form, "formset": formset, "rate_limited": True,
-                           "files_lost": files_chosen}, status=429)
+            return render(
+                request,
+                "intake/report_form.html",
+                {
+                    "form": form,
+                    "formset": formset,
+                    "rate_limited": True,
+                    "files_lost": files_chosen,
+                },
+                status=429,
+            )
         form_ok = form.is_valid()
         formset_ok = formset.is_valid()
         uploads = []
@@ -101,8 +116,13 @@ def report_new(request):
     return render(
         request,
         "intake/report_form.html",
-        {"form": form, "formset": formset, "files_lost": files_lost,
-         "upload_problems": upload_problems, "show_formset_errors": True},
+        {
+            "form": form,
+            "formset": formset,
+            "files_lost": files_lost,
+            "upload_problems": upload_problems,
+            "show_formset_errors": True,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -133,8 +153,12 @@ def _submit(request, data, people, uploads) -> services.Receipt:
         identity_mode=data["identity_mode"],
         title=data["title"],
         details=details,
-        accused=[vault.AccusedData(name=p["name"].strip(), position=p["position"].strip(),
-                                   unit=p["unit"].strip()) for p in people],
+        accused=[
+            vault.AccusedData(
+                name=p["name"].strip(), position=p["position"].strip(), unit=p["unit"].strip()
+            )
+            for p in people
+        ],
         identity=identity,
         uploads=uploads,
         reporter_user=user,
@@ -147,9 +171,7 @@ def _submit(request, data, people, uploads) -> services.Receipt:
 
 def _attach_receipt(request, response, receipt: services.Receipt) -> None:
     """Keep the receipt for one GET: ciphertext in the session, its key in a cookie."""
-    sealed, key = seal_receipt(
-        {"number": receipt.registration_number, "code": receipt.access_code}
-    )
+    sealed, key = seal_receipt({"number": receipt.registration_number, "code": receipt.access_code})
     request.session["wbs_receipt"] = sealed
     response.set_cookie(
         RECEIPT_COOKIE,
@@ -192,14 +214,23 @@ def status_login(request):
     form = AccessCodeForm(request.POST)
     if ratelimit.lookup_blocked(request):
         ratelimit.record_refusal(request, "lookup")
-        return render(request, "intake/status_login.html",
-                      {"form": AccessCodeForm(), "rate_limited": True}, status=429)
-    opened = vault.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() \
-        else None
+        return render(
+            request,
+            "intake/status_login.html",
+            {"form": AccessCodeForm(), "rate_limited": True},
+            status=429,
+        )
+    opened = (
+        vault.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() else None
+    )
     if opened is None:
         ratelimit.lookup_failed(request)
-        return render(request, "intake/status_login.html",
-                      {"form": AccessCodeForm(), "failed": True}, status=401)
+        return render(
+            request,
+            "intake/status_login.html",
+            {"form": AccessCodeForm(), "failed": True},
+            status=401,
+        )
     report, keyring = opened
     ratelimit.lookup_session_reset(request)
     _start_reporter_session(request, report, keyring)
@@ -238,8 +269,9 @@ def _report_urls(report_id):
     }
 
 
-def _report_page(request, report_id, *, message_form=None, evidence_form=None,
-                 upload_problems=None, status=200):
+def _report_page(
+    request, report_id, *, message_form=None, evidence_form=None, upload_problems=None, status=200
+):
     report = _reporter_report(request, report_id)
     keyring = request.keyring
     context = {
@@ -247,9 +279,7 @@ def _report_page(request, report_id, *, message_form=None, evidence_form=None,
         "opened": vault.open_report(keyring, report),
         "timeline": public_timeline(report),
         "thread": vault.open_messages(keyring, report, include_notes=False),
-        "attachments": vault.attachment_infos(
-            keyring, report.attachments.select_related("report")
-        ),
+        "attachments": vault.attachment_infos(keyring, report.attachments.select_related("report")),
         "message_form": message_form or MessageForm(),
         "evidence_form": evidence_form or EvidenceForm(),
         "upload_problems": upload_problems or [],
@@ -296,8 +326,9 @@ def status_evidence(request, report_id=None):
                 )
                 messages.success(request, _("Your evidence has been added."))
                 return redirect(_report_urls(report_id)["page_url"])
-    return _report_page(request, report_id, evidence_form=form, upload_problems=problems,
-                        status=400)
+    return _report_page(
+        request, report_id, evidence_form=form, upload_problems=problems, status=400
+    )
 
 
 @require_POST

@@ -234,17 +234,17 @@ def _seal_to_reporter(user, report, rk: bytes, ik: bytes | None) -> None:
 def open_with_access_code(code: str) -> tuple[Report, Keyring] | None:
     """Look the code up by its keyed hash and unwrap the report's keys. None for any failure;
     the caller answers every failure the same way."""
-    normalised = codes.normalise_code(code)
-    if normalised is None:
-        return None
-    lookup = crypto.keyed_hash("access-code", normalised.encode())
-    entry = AccessCode.objects.select_related("report").filter(lookup=lookup).first()
-    if entry is None:
-        # Spend the same Argon2id time so a miss is not faster than a hit.
-        from django.conf import settings
+    from django.conf import settings
 
+    normalised = codes.normalise_code(code)
+    entry = None
+    if normalised is not None:
+        lookup = crypto.keyed_hash("access-code", normalised.encode())
+        entry = AccessCode.objects.select_related("report").filter(lookup=lookup).first()
+    if entry is None:
+        # Spend the same Argon2id time, so a miss (or a malformed code) is not faster than a hit.
         crypto.derive_key(
-            normalised.encode(),
+            (normalised or "-").encode(),
             crypto.new_salt(),
             opslimit=settings.WBS_CODE_OPSLIMIT,
             memlimit=settings.WBS_CODE_MEMLIMIT,
@@ -560,17 +560,43 @@ def seal_reports_in_bulk(items: list[BulkItem]) -> list[str | None]:
             row = Accused(id=uuid.uuid4(), report=report, position=position)
             row.data_ct = _enc(rk, asdict(person), "accused", "data", row.id)
             accused_rows.append(row)
-        grants.append(KeyGrant(report=report, key_kind="report", recovery_key=recovery,
-                               sealed_key=crypto.seal(recovery.public_key, rk)))
+        grants.append(
+            KeyGrant(
+                report=report,
+                key_kind="report",
+                recovery_key=recovery,
+                sealed_key=crypto.seal(recovery.public_key, rk),
+            )
+        )
         for user_id, public in receivers.items():
-            grants.append(KeyGrant(report=report, key_kind="report", user_id=user_id,
-                                   sealed_key=crypto.seal(public, rk), reason="new report"))
+            grants.append(
+                KeyGrant(
+                    report=report,
+                    key_kind="report",
+                    user_id=user_id,
+                    sealed_key=crypto.seal(public, rk),
+                    reason="new report",
+                )
+            )
         if ik is not None:
-            grants.append(KeyGrant(report=report, key_kind="identity", recovery_key=recovery,
-                                   sealed_key=crypto.seal(recovery.public_key, ik)))
+            grants.append(
+                KeyGrant(
+                    report=report,
+                    key_kind="identity",
+                    recovery_key=recovery,
+                    sealed_key=crypto.seal(recovery.public_key, ik),
+                )
+            )
             for user_id, public in holders.items():
-                grants.append(KeyGrant(report=report, key_kind="identity", user_id=user_id,
-                                       sealed_key=crypto.seal(public, ik), reason="inspektur"))
+                grants.append(
+                    KeyGrant(
+                        report=report,
+                        key_kind="identity",
+                        user_id=user_id,
+                        sealed_key=crypto.seal(public, ik),
+                        reason="inspektur",
+                    )
+                )
         code = None
         if item.with_access_code:
             code = codes.new_access_code()
@@ -579,11 +605,18 @@ def seal_reports_in_bulk(items: list[BulkItem]) -> list[str | None]:
             ops, mem = settings.WBS_CODE_OPSLIMIT, settings.WBS_CODE_MEMLIMIT
             code_key = crypto.derive_key(normalised.encode(), salt, opslimit=ops, memlimit=mem)
             wrapped = json.dumps({"rk": rk.hex(), "ik": ik.hex() if ik else None}).encode()
-            access_rows.append(AccessCode(
-                report=report, lookup=crypto.keyed_hash("access-code", normalised.encode()),
-                salt=salt, opslimit=ops, memlimit=mem,
-                wrapped_keys=crypto.encrypt(code_key, wrapped, ad=_ACCESS_AD + str(pk).encode()),
-            ))
+            access_rows.append(
+                AccessCode(
+                    report=report,
+                    lookup=crypto.keyed_hash("access-code", normalised.encode()),
+                    salt=salt,
+                    opslimit=ops,
+                    memlimit=mem,
+                    wrapped_keys=crypto.encrypt(
+                        code_key, wrapped, ad=_ACCESS_AD + str(pk).encode()
+                    ),
+                )
+            )
         codes_out.append(code)
     Report.objects.bulk_create(reports, batch_size=1000)
     Accused.objects.bulk_create(accused_rows, batch_size=1000)

@@ -6,6 +6,7 @@ before writing it to a spooled temporary file; the plaintext is read back into m
 the file is checked and re-encrypted for storage.
 """
 
+import contextlib
 import tempfile
 
 from django.conf import settings
@@ -23,7 +24,8 @@ class EncryptedUpload(UploadedFile):
     went over the per-file limit (its data was discarded as it arrived)."""
 
     def __init__(self, *, name, content_type, charset, content_type_extra):
-        self._spool = tempfile.SpooledTemporaryFile(
+        # Lives as long as the upload; closed by close() at the end of the request.
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
             max_size=_SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR
         )
         super().__init__(self._spool, name, content_type, 0, charset, content_type_extra)
@@ -55,10 +57,8 @@ class EncryptedUpload(UploadedFile):
 
     def close(self):
         self._key = b""
-        try:
+        with contextlib.suppress(OSError):
             self._spool.close()
-        except OSError:
-            pass
 
 
 def read_plaintext(upload: EncryptedUpload) -> bytes:

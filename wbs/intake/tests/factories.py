@@ -38,9 +38,18 @@ def form_data(**overrides) -> dict:
     return data
 
 
-def submit(*, title="Laporan uji", description="Uraian laporan uji yang cukup panjang.",
-           identity=None, accused_name="Terlapor Uji", category="korupsi",
-           unit_name="Dinas Pendidikan", uploads=None, reporter_user=None, reporter_keyring=None):
+def submit(
+    *,
+    title="Laporan uji",
+    description="Uraian laporan uji yang cukup panjang.",
+    identity=None,
+    accused_name="Terlapor Uji",
+    category="korupsi",
+    unit_name="Dinas Pendidikan",
+    uploads=None,
+    reporter_user=None,
+    reporter_keyring=None,
+):
     """Submit through intake.services and return (report, receipt)."""
     from wbs.cases.models import Report
 

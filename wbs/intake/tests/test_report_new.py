@@ -79,8 +79,9 @@ def test_attachment_is_stored_with_the_report(client, staff):
 
 def test_refused_file_stores_nothing(client, staff, settings, tmp_path):
     data = form_data()
-    data["attachments"] = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>",
-                                             content_type="application/pdf")
+    data["attachments"] = SimpleUploadedFile(
+        "x.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"
+    )
     response = client.post(reverse("intake:report_new"), data)
     assert response.status_code == 400
     assert Report.objects.count() == 0
@@ -93,31 +94,35 @@ def test_add_accused_row_renders_two_rows(client, staff):
 
 
 def test_at_least_one_accused_is_required(client, staff):
-    response = client.post(reverse("intake:report_new"), form_data(**{"accused-0-name": "",
-                                                                      "accused-0-position": "",
-                                                                      "accused-0-unit": ""}))
+    response = client.post(
+        reverse("intake:report_new"),
+        form_data(**{"accused-0-name": "", "accused-0-position": "", "accused-0-unit": ""}),
+    )
     assert response.status_code == 400
     assert Report.objects.count() == 0
 
 
 def test_confidential_identity_requires_a_name(client, staff):
-    response = client.post(reverse("intake:report_new"),
-                           form_data(identity_mode="confidential"))
+    response = client.post(reverse("intake:report_new"), form_data(identity_mode="confidential"))
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("nip", ["12345", "1966080119880310011", "abcdefghijklmnopqr"])
 def test_invalid_nip_is_refused(client, staff, nip):
-    response = client.post(reverse("intake:report_new"),
-                           form_data(identity_mode="confidential", identity_name="Nama",
-                                     identity_nip=nip))
+    response = client.post(
+        reverse("intake:report_new"),
+        form_data(identity_mode="confidential", identity_name="Nama", identity_nip=nip),
+    )
     assert response.status_code == 400
 
 
 def test_grouped_nip_is_accepted(client, staff):
-    response = client.post(reverse("intake:report_new"),
-                           form_data(identity_mode="confidential", identity_name="Nama",
-                                     identity_nip="19660801 198803 1 001"))
+    response = client.post(
+        reverse("intake:report_new"),
+        form_data(
+            identity_mode="confidential", identity_name="Nama", identity_nip="19660801 198803 1 001"
+        ),
+    )
     assert response.status_code == 302
 
 

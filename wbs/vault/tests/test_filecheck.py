@@ -21,6 +21,16 @@ from wbs.vault.tests import fixtures_files as F
 MARKER = re.compile(rb"MARKER")
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English source messages; the Indonesian ones are in locale/id."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+
 def rejected(data: bytes, filename: str) -> FileRejected:
     with pytest.raises(FileRejected) as info:
         check_and_clean(data, filename)

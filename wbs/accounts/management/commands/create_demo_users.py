@@ -13,15 +13,23 @@ from wbs.directory.models import Wilayah
 # Fictional people (context-id.md: never real names or NIPs).
 DEMO_STAFF = [
     ("verifikator", "Rina Verifikasi", [Role.VERIFIKATOR], None, "Auditor Ahli Muda"),
-    ("penelaah1", "Andi Telaah Satu", [Role.PENELAAH], "irban-1",
-     "Inspektur Pembantu Wilayah I"),
+    ("penelaah1", "Andi Telaah Satu", [Role.PENELAAH], "irban-1", "Inspektur Pembantu Wilayah I"),
     ("penelaah2", "Dewi Telaah Dua", [Role.PENELAAH], "irban-2", "Inspektur Pembantu Wilayah II"),
-    ("penelaah3", "Yusuf Telaah Tiga", [Role.PENELAAH], "irban-3",
-     "Inspektur Pembantu Wilayah III"),
-    ("penelaah4", "Maya Telaah Empat", [Role.PENELAAH], "irban-4",
-     "Inspektur Pembantu Wilayah IV"),
-    ("investigasi", "Hendra Investigasi", [Role.PENELAAH], "investigasi",
-     "Inspektur Pembantu Investigasi"),
+    (
+        "penelaah3",
+        "Yusuf Telaah Tiga",
+        [Role.PENELAAH],
+        "irban-3",
+        "Inspektur Pembantu Wilayah III",
+    ),
+    ("penelaah4", "Maya Telaah Empat", [Role.PENELAAH], "irban-4", "Inspektur Pembantu Wilayah IV"),
+    (
+        "investigasi",
+        "Hendra Investigasi",
+        [Role.PENELAAH],
+        "investigasi",
+        "Inspektur Pembantu Investigasi",
+    ),
     ("inspektur", "Sari Inspektur Contoh", [Role.INSPEKTUR], None, "Inspektur Daerah"),
     ("pj", "Bambang Penanggung Jawab", [Role.PENANGGUNG_JAWAB], None, "Sekretaris Inspektorat"),
     ("pembina", "Lestari Pembina", [Role.PEMBINA], None, "Sekretaris Daerah"),
@@ -54,9 +62,7 @@ class Command(BaseCommand):
                 nip=f"19800101200501{1 + n % 2}{n:03d}",
                 jabatan=jabatan,
                 pangkat="Pembina (IV/a)",
-                wilayah=Wilayah.objects.filter(code=wilayah_code).first()
-                if wilayah_code
-                else None,
+                wilayah=Wilayah.objects.filter(code=wilayah_code).first() if wilayah_code else None,
             )
             device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
             saved[username] = {"password": password, "totp_secret": _b32(device.bin_key)}

@@ -23,13 +23,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True)
         parser.add_argument("--seed", type=int, default=None)
-        parser.add_argument("--codes", dest="with_codes", type=int, default=3,
-                            help="How many reports get an access code (printed).")
+        parser.add_argument(
+            "--codes",
+            dest="with_codes",
+            type=int,
+            default=3,
+            help="How many reports get an access code (printed).",
+        )
 
     def handle(self, *args, count, seed, with_codes, **options):
         if count < 1:
             raise CommandError("--count must be at least 1")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - fictional demo content, not a secret
         categories = list(Category.objects.filter(active=True))
         units = list(Unit.objects.filter(active=True).select_related("wilayah"))
         if not categories or not units:
@@ -51,35 +56,55 @@ class Command(BaseCommand):
                 fake = demo.fake_report(rng, category.code, received.year)
                 with_identity = rng.random() < 0.3
                 report = Report(
-                    registration_number=number, category=category, unit=unit,
+                    registration_number=number,
+                    category=category,
+                    unit=unit,
                     wilayah=unit.wilayah,
-                    reporter_type=rng.choice([ReporterType.ASN, ReporterType.ASN,
-                                              ReporterType.NON_ASN]),
-                    identity_mode=IdentityMode.CONFIDENTIAL if with_identity
+                    reporter_type=rng.choice(
+                        [ReporterType.ASN, ReporterType.ASN, ReporterType.NON_ASN]
+                    ),
+                    identity_mode=IdentityMode.CONFIDENTIAL
+                    if with_identity
                     else IdentityMode.ANONYMOUS,
-                    received_on=received, updated_on=received,
+                    received_on=received,
+                    updated_on=received,
                 )
-                items.append(vault.BulkItem(
-                    report=report, title=fake["title"],
-                    details=vault.ReportDetails(
-                        description=fake["description"], location=unit.name,
-                        incident_period=str(received.year), estimated_loss=fake["loss"]),
-                    accused=[vault.AccusedData(name=a["name"], position=a["position"],
-                                               unit=unit.name) for a in fake["accused"]],
-                    identity=vault.IdentityData(name=f"Pelapor {rng.choice(demo.FIRST)}",
-                                                unit=rng.choice(units).name)
-                    if with_identity else None,
-                    with_access_code=i < with_codes,
-                ))
+                items.append(
+                    vault.BulkItem(
+                        report=report,
+                        title=fake["title"],
+                        details=vault.ReportDetails(
+                            description=fake["description"],
+                            location=unit.name,
+                            incident_period=str(received.year),
+                            estimated_loss=fake["loss"],
+                        ),
+                        accused=[
+                            vault.AccusedData(
+                                name=a["name"], position=a["position"], unit=unit.name
+                            )
+                            for a in fake["accused"]
+                        ],
+                        identity=vault.IdentityData(
+                            name=f"Pelapor {rng.choice(demo.FIRST)}", unit=rng.choice(units).name
+                        )
+                        if with_identity
+                        else None,
+                        with_access_code=i < with_codes,
+                    )
+                )
             with transaction.atomic():
                 issued = vault.seal_reports_in_bulk(items)
                 workflow.seed_history([item.report for item in items], rng=rng)
-            printed += [(item.report.registration_number, code)
-                        for item, code in zip(items, issued, strict=True) if code]
+            printed += [
+                (item.report.registration_number, code)
+                for item, code in zip(items, issued, strict=True)
+                if code
+            ]
             if count >= 5000:
-                self.stdout.write(f"  {min(offset + BATCH, count)}/{count} "
-                                  f"({time.monotonic() - began:.0f} s)")
-        self.stdout.write(f"Created {count} fictional reports in "
-                          f"{time.monotonic() - began:.1f} s.")
+                self.stdout.write(
+                    f"  {min(offset + BATCH, count)}/{count} ({time.monotonic() - began:.0f} s)"
+                )
+        self.stdout.write(f"Created {count} fictional reports in {time.monotonic() - began:.1f} s.")
         for number, code in printed:
             self.stdout.write(f"  demo report {number}: access code {code}")

@@ -14,23 +14,37 @@ class Command(BaseCommand):
         for order, (code, name, short, investigation) in enumerate(palembang.WILAYAH):
             wilayah[code], _ = Wilayah.objects.update_or_create(
                 code=code,
-                defaults={"name": name, "short_name": short, "is_investigation": investigation,
-                          "order": order},
+                defaults={
+                    "name": name,
+                    "short_name": short,
+                    "is_investigation": investigation,
+                    "order": order,
+                },
             )
         order = 0
         for name, short, kind, code in palembang.UNITS:
             order += 1
             Unit.objects.update_or_create(
                 name=name,
-                defaults={"short_name": short, "kind": kind, "wilayah": wilayah[code],
-                          "mapping_assumed": True, "order": order},
+                defaults={
+                    "short_name": short,
+                    "kind": kind,
+                    "wilayah": wilayah[code],
+                    "mapping_assumed": True,
+                    "order": order,
+                },
             )
         for kecamatan, code in palembang.KECAMATAN_WILAYAH.items():
             order += 1
             Unit.objects.update_or_create(
                 name=f"Kecamatan {kecamatan}",
-                defaults={"short_name": f"Kec. {kecamatan}", "kind": Unit.Kind.KECAMATAN,
-                          "wilayah": wilayah[code], "mapping_assumed": True, "order": order},
+                defaults={
+                    "short_name": f"Kec. {kecamatan}",
+                    "kind": Unit.Kind.KECAMATAN,
+                    "wilayah": wilayah[code],
+                    "mapping_assumed": True,
+                    "order": order,
+                },
             )
         for order, (code, name, description) in enumerate(palembang.CATEGORIES):
             Category.objects.update_or_create(

@@ -1,0 +1,190 @@
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from wbs.cases.models import Message
+from wbs.intake.tests.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(staff):
+    return submit(title="Laporan status")
+
+
+@pytest.fixture
+def reporter(client, report):
+    _report, receipt = report
+    client.post(reverse("intake:status_login"), {"access_code": receipt.access_code})
+    return client
+
+
+def test_status_form_uses_post_and_no_autocomplete(client, palembang):
+    html = client.get(reverse("intake:status_login")).content.decode()
+    assert 'method="post"' in html and 'autocomplete="off"' in html
+
+
+def test_right_code_opens_the_report_page(client, report):
+    _report, receipt = report
+    response = client.post(reverse("intake:status_login"), {"access_code": receipt.access_code})
+    assert response["Location"] == reverse("intake:status_report")
+
+
+def test_report_page_shows_title(reporter):
+    assert "Laporan status" in reporter.get(reverse("intake:status_report")).content.decode()
+
+
+def test_wrong_code_gets_401_and_no_session(client, report):
+    response = client.post(
+        reverse("intake:status_login"), {"access_code": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
+    )
+    assert response.status_code == 401
+    assert client.get(reverse("intake:status_report")).status_code == 404
+
+
+def test_malformed_code_gets_the_same_answer_as_unknown(client, report):
+    unknown = client.post(
+        reverse("intake:status_login"), {"access_code": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
+    )
+    malformed = client.post(reverse("intake:status_login"), {"access_code": "x"})
+    assert unknown.status_code == malformed.status_code == 401
+    assert _without_csrf(unknown.content) == _without_csrf(malformed.content)
+
+
+def _without_csrf(html: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def test_code_is_never_in_a_redirect(client, report):
+    _report, receipt = report
+    response = client.post(reverse("intake:status_login"), {"access_code": receipt.access_code})
+    assert receipt.access_code not in response["Location"]
+
+
+def test_page_without_session_is_404(client, report):
+    assert client.get(reverse("intake:status_report")).status_code == 404
+
+
+def test_reply_is_stored_encrypted(reporter, report):
+    reporter.post(reverse("intake:status_message"), {"body": "Balasan pelapor"})
+    message = Message.objects.get()
+    assert message.author_kind == "reporter" and b"Balasan pelapor" not in bytes(message.body_ct)
+
+
+def test_reply_shows_on_the_page(reporter):
+    reporter.post(reverse("intake:status_message"), {"body": "Balasan pelapor"})
+    assert "Balasan pelapor" in reporter.get(reverse("intake:status_report")).content.decode()
+
+
+def test_empty_reply_is_refused(reporter):
+    assert reporter.post(reverse("intake:status_message"), {"body": ""}).status_code == 400
+
+
+def test_reply_needs_post(reporter):
+    assert reporter.get(reverse("intake:status_message")).status_code == 405
+
+
+def test_add_evidence(reporter, report):
+    reporter.post(
+        reverse("intake:status_evidence"),
+        {
+            "attachments": SimpleUploadedFile("tambahan.txt", b"bukti tambahan\n"),
+        },
+    )
+    assert report[0].attachments.count() == 1
+
+
+def test_evidence_needs_a_file(reporter):
+    assert reporter.post(reverse("intake:status_evidence"), {"note": "x"}).status_code == 400
+
+
+def test_html_in_a_message_is_escaped(reporter):
+    reporter.post(reverse("intake:status_message"), {"body": "<script>alert(1)</script>"})
+    html = reporter.get(reverse("intake:status_report")).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_logout_ends_the_session(reporter):
+    reporter.post(reverse("intake:status_logout"))
+    assert reporter.get(reverse("intake:status_report")).status_code == 404
+
+
+def test_logout_clears_site_data(reporter):
+    response = reporter.post(reverse("intake:status_logout"))
+    assert "cookies" in response["Clear-Site-Data"]
+
+
+def test_logout_needs_post(reporter):
+    assert reporter.get(reverse("intake:status_logout")).status_code == 405
+
+
+def test_session_ends_after_30_idle_minutes(reporter, monkeypatch):
+    reporter.get(reverse("intake:status_report"))
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert reporter.get(reverse("intake:status_report")).status_code == 404
+
+
+def test_session_survives_29_idle_minutes(reporter, monkeypatch):
+    reporter.get(reverse("intake:status_report"))
+    later = time.time() + 29 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert reporter.get(reverse("intake:status_report")).status_code == 200
+
+
+def test_session_without_keyring_cookie_is_ended(reporter, settings):
+    del reporter.cookies[settings.WBS_KEYRING_COOKIE_NAME]
+    assert reporter.get(reverse("intake:status_report")).status_code == 404
+
+
+def test_session_store_alone_holds_no_report_key(reporter, report):
+    from django.contrib.sessions.models import Session
+
+    from wbs.vault.models import KeyGrant
+
+    dump = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert "rk" not in dump and KeyGrant.objects.exists()
+
+
+def test_session_key_changes_at_code_login(client, report):
+    client.get(reverse("intake:status_login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("intake:status_login"), {"access_code": report[1].access_code})
+    assert client.session.session_key != before
+
+
+def test_timeline_starts_with_received(reporter):
+    from wbs.cases.models import PublicStage
+
+    html = reporter.get(reverse("intake:status_report")).content.decode()
+    assert str(PublicStage.DITERIMA.label) in html
+
+
+def test_internal_notes_are_not_shown_to_the_reporter(reporter, report, staff):
+    from conftest import PASSWORD
+    from wbs.vault import keys
+    from wbs.vault import reports as vault
+    from wbs.vault.keyring import Keyring
+
+    verifikator = staff["verifikator"]
+    keyring = Keyring(
+        user_id=verifikator.pk, private_key=keys.unlock_private_key(verifikator, PASSWORD)
+    )
+    vault.add_message(
+        keyring,
+        report[0],
+        body="Catatan internal staf",
+        author_kind="staff",
+        author=verifikator,
+        kind=Message.Kind.NOTE,
+    )
+    assert (
+        "Catatan internal staf"
+        not in reporter.get(reverse("intake:status_report")).content.decode()
+    )
