@@ -81,3 +81,30 @@ def staff(palembang, recovery):
         "pembina": make_staff("pembina", [Role.PEMBINA]),
         "admin": make_staff("admin", [Role.ADMIN]),
     }
+
+
+def login_staff(client, user, password=PASSWORD):
+    """Log `user` in through the real two steps (password, then a TOTP code)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    client.post("/staf/masuk/", {"username": user.username, "password": password})
+    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    response = client.post("/staf/masuk/kode/", {"token": f"{token:06d}"})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def as_staff(staff):
+    """A factory: as_staff("verifikator") → a logged-in test client for that persona."""
+    from django.test import Client
+
+    def make(role):
+        return login_staff(Client(), staff[role])
+
+    return make

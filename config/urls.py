@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("wbs.intake.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("staf/", include("wbs.accounts.urls")),
+    path("staf/", include("wbs.cases.urls")),
+    path("staf/audit/", include("wbs.audit.urls")),
 ]
 
 handler400 = "wbs.intake.errors.bad_request"

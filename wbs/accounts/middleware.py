@@ -8,7 +8,8 @@ from wbs.vault import keyring as kr
 
 class SessionTimeoutMiddleware:
     """Idle and absolute limits enforced on the server (ASVS 7.3.1/7.3.2): reporter sessions
-    end after 30 idle minutes; staff sessions after 30 idle minutes or 8 hours in all."""
+    end after 30 idle minutes; staff sessions after 30 idle minutes or 8 hours in all, or when
+    the user's session generation moved on (ASVS 7.4.3/7.4.5)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,6 +29,15 @@ class SessionTimeoutMiddleware:
             expired = now - seen > idle or (
                 kind == "staff" and now - started > settings.WBS_STAFF_ABSOLUTE_SECONDS
             )
+            user = getattr(request, "user", None)
+            if (
+                not expired
+                and kind == "staff"
+                and user is not None
+                and user.is_authenticated
+                and session.get("wbs_gen") != user.session_generation
+            ):
+                expired = True  # ended elsewhere: password/2FA change or an administrator
             if expired:
                 logout(request)
                 request.session_expired = True

@@ -47,6 +47,8 @@ class User(AbstractUser):
         help_text=_("Required for a Penelaah: the Irban wilayah (or Investigasi) they belong to."),
     )
     notify_by_email = models.BooleanField(_("e-mail notifications"), default=False)
+    # Bumped to end every session of this user (password or 2FA change, administrator action).
+    session_generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("user")
@@ -63,6 +65,13 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def end_all_sessions(self) -> None:
+        """Every session of this user ends at its next request (see SessionTimeoutMiddleware)."""
+        type(self).objects.filter(pk=self.pk).update(
+            session_generation=models.F("session_generation") + 1
+        )
+        self.refresh_from_db(fields=["session_generation"])
 
     @property
     def is_reporter(self) -> bool:

@@ -63,6 +63,29 @@ class IdentityMode(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Identity kept confidential")
 
 
+class FollowUpDecision(models.TextChoices):
+    SPECIAL_EXAMINATION = "pemeriksaan_khusus", _("Special examination (pemeriksaan khusus)")
+    INVESTIGATIVE_AUDIT = "audit_investigatif", _("Investigative audit")
+    TO_UNIT = "diteruskan_opd", _("Forwarded to the OPD / direct superior")
+    TO_LAW_ENFORCEMENT = "dilimpahkan_aph", _("Referred to law enforcement (APH/KPK)")
+    NOT_SUPERVISORY = "tidak_berkadar", _("Not a supervisory matter (tidak berkadar pengawasan)")
+
+
+class Referral(models.TextChoices):
+    LAW_ENFORCEMENT = "aph_kpk", _("APH / KPK")
+    LAPOR = "sp4n_lapor", _("SP4N-LAPOR!")
+    SUPERIOR = "atasan_bkpsdm", _("Direct superior / BKPSDM")
+    OTHER = "lainnya", _("Other competent body")
+
+
+class Outcome(models.TextChoices):
+    PROVEN = "terbukti", _("Proven")
+    NOT_PROVEN = "tidak_terbukti", _("Not proven")
+    REFERRED = "dilimpahkan", _("Referred")
+    INCOMPLETE = "tidak_lengkap", _("Closed as incomplete")
+    REJECTED = "ditolak", _("Rejected at verification")
+
+
 class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
@@ -98,6 +121,21 @@ class Report(models.Model):
         blank=True,
         related_name="assigned_reports",
     )
+    # Stage clock (set only by wbs.cases.workflow). Paused while waiting for the reporter.
+    stage_started_on = models.DateField(_("stage started on"), null=True, blank=True)
+    stage_due_on = models.DateField(_("stage due on"), null=True, blank=True)
+    clock_paused = models.BooleanField(_("clock paused"), default=False)
+    paused_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_answer_due_on = models.DateField(_("first answer due on"), null=True, blank=True)
+    first_answered_on = models.DateField(_("first answered on"), null=True, blank=True)
+    follow_up_decision = models.CharField(
+        _("follow-up decision"), max_length=24, choices=FollowUpDecision.choices, blank=True
+    )
+    referral = models.CharField(
+        _("referred to"), max_length=24, choices=Referral.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    result_verified = models.BooleanField(_("result verified"), default=False)
     # Ciphertext (wbs.vault): title and the 4W+1H details under the report key; identity under
     # the identity key.
     title_ct = models.BinaryField()
@@ -109,6 +147,11 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["status", "received_on"], name="report_status_received"),
             models.Index(fields=["received_on"], name="report_received"),
+            models.Index(fields=["stage_due_on"], name="report_stage_due"),
+            models.Index(fields=["assignee", "status"], name="report_assignee_status"),
+            models.Index(fields=["wilayah", "status"], name="report_wilayah_status"),
+            models.Index(fields=["category", "received_on"], name="report_category_received"),
+            models.Index(fields=["unit", "received_on"], name="report_unit_received"),
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -190,9 +233,15 @@ class Attachment(models.Model):
         REPORTER = "reporter", _("Reporter")
         STAFF = "staff", _("Tim WBS")
 
+    class Purpose(models.TextChoices):
+        EVIDENCE = "evidence", _("Evidence")
+        REVIEW = "review", _("Review (telaahan) document")
+        RESULT = "result", _("Result report document")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     source = models.CharField(max_length=10, choices=Source.choices)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.EVIDENCE)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -229,6 +278,7 @@ class StatusChange(models.Model):
         blank=True,
         related_name="+",
     )
+    action = models.CharField(max_length=40, blank=True)
     on = models.DateField()
     # Whether this step appears on the reporter's timeline.
     public = models.BooleanField(default=True)
@@ -238,6 +288,153 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status}→{self.to_status}"
+
+
+class Screening(models.Model):
+    """The Verifikator's screening checklist, stored with each verification decision."""
+
+    class Decision(models.TextChoices):
+        REQUEST = "request", _("Ask the reporter to complete")
+        REJECT = "reject", _("Reject")
+        FORWARD = "forward", _("Forward for review")
+        INCOMPLETE = "incomplete", _("Close as incomplete")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="screenings")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    on = models.DateField()
+    complete_4w1h = models.BooleanField(_("4W+1H complete"))
+    has_evidence = models.BooleanField(_("evidence present"))
+    within_jurisdiction = models.BooleanField(_("within the Pemkot's jurisdiction"))
+    accused_is_employee = models.BooleanField(_("reported person is a Pemkot employee"))
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    referral = models.CharField(max_length=24, choices=Referral.choices, blank=True)
+    reason_ct = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return f"Screening {self.decision} of {self.report_id}"
+
+
+class ReviewVersion(models.Model):
+    """A version of the telaahan (structured analysis); its text is ciphertext under RK."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for approval")
+        RETURNED = "returned", _("Returned with notes")
+        APPROVED = "approved", _("Approved")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews")
+    version = models.PositiveSmallIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    content_ct = models.BinaryField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note_ct = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "version"], name="review_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Telaahan v{self.version} of {self.report_id}"
+
+
+class FollowUp(models.Model):
+    """The follow-up decision; details (Surat Tugas number and date, target) are ciphertext."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="follow_up")
+    decision = models.CharField(max_length=24, choices=FollowUpDecision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    details_ct = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.decision} of {self.report_id}"
+
+
+class ResultReport(models.Model):
+    """The Laporan Hasil Pengaduan: text (ciphertext) and an optional file."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="result")
+    text_ct = models.BinaryField()
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_on = models.DateField()
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_on = models.DateField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Result report of {self.report_id}"
+
+
+class IdentityRequest(models.Model):
+    """A handler's reasoned request to see the reporter's identity; a different Inspektur
+    decides. On approval the identity key is sealed to the requester (wbs.vault)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DENIED = "denied", _("Denied")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_on = models.DateField()
+    reason_ct = models.BinaryField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason_ct = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "created_on"]
+
+    def __str__(self) -> str:
+        return f"Identity request {self.state} for {self.report_id}"
 
 
 def public_timeline(report: Report) -> list[dict]:

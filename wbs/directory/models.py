@@ -184,3 +184,48 @@ class OrganisationProfile(models.Model):
     def get(cls) -> "OrganisationProfile":
         profile, _created = cls.objects.get_or_create(pk=1)
         return profile
+
+
+class MessageTemplate(models.Model):
+    """Editable texts: messages to the reporter and the content-free notification e-mails.
+    Placeholders: {nomor} (registration number, reporter messages only), {jumlah}, {aplikasi}."""
+
+    class Code(models.TextChoices):
+        COMPLETION_REQUEST = "completion_request", _("Request for completion (to reporter)")
+        REJECTED = "rejected", _("Rejection (to reporter)")
+        INCOMPLETE = "incomplete", _("Closed as incomplete (to reporter)")
+        DONE_PROVEN = "done_terbukti", _("Completed: proven (to reporter)")
+        DONE_NOT_PROVEN = "done_tidak_terbukti", _("Completed: not proven (to reporter)")
+        DONE_REFERRED = "done_dilimpahkan", _("Completed: referred (to reporter)")
+        STAFF_WORK = "staff_work", _("E-mail: work is waiting (to staff)")
+        STAFF_DIGEST = "staff_digest", _("E-mail: daily digest (to staff)")
+        REPORTER_NOTICE = (
+            "reporter_notice",
+            _("E-mail: news on a report (to a registered reporter)"),
+        )
+
+    code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+    @classmethod
+    def text(cls, code: str, **values) -> tuple[str, str]:
+        """(subject, body) with placeholders filled; the built-in default if none is saved."""
+        from .palembang import TEMPLATES
+
+        row = cls.objects.filter(code=code).first()
+        subject, body = (row.subject, row.body) if row else TEMPLATES[code]
+        return subject.format_map(_Blank(values)), body.format_map(_Blank(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""

@@ -136,3 +136,53 @@ PROFILE = {
     "email": "wbs@example.org",
     "website": "inspektorat.palembang.go.id",
 }
+
+# code: (subject, body). Staff e-mails carry no name, content or registration number.
+TEMPLATES = {
+    "completion_request": (
+        "",
+        "Terima kasih atas laporan Anda. Agar laporan dapat diproses, mohon lengkapi informasi "
+        "berikut dalam 10 hari kerja:\n\n- \n\nBalas melalui halaman Cek Status dengan Kode "
+        "Akses Anda. Jika tidak dilengkapi sampai batas waktu, laporan dapat ditutup.",
+    ),
+    "rejected": (
+        "",
+        "Setelah diverifikasi, laporan Anda tidak dapat ditindaklanjuti oleh Inspektorat "
+        "dengan alasan berikut:\n\n",
+    ),
+    "incomplete": (
+        "",
+        "Laporan ditutup karena informasi yang diminta tidak dilengkapi dalam batas waktu. "
+        "Anda dapat menyampaikan laporan baru dengan informasi yang lebih lengkap.",
+    ),
+    "done_terbukti": (
+        "",
+        "Penanganan laporan Anda telah selesai. Hasil pemeriksaan menyatakan dugaan pelanggaran "
+        "terbukti dan telah direkomendasikan tindak lanjut sesuai ketentuan. Terima kasih atas "
+        "keberanian dan kepedulian Anda.",
+    ),
+    "done_tidak_terbukti": (
+        "",
+        "Penanganan laporan Anda telah selesai. Berdasarkan pemeriksaan, dugaan pelanggaran "
+        "tidak terbukti. Terima kasih atas kepedulian Anda.",
+    ),
+    "done_dilimpahkan": (
+        "",
+        "Penanganan laporan Anda telah selesai di Inspektorat dan laporan telah dilimpahkan "
+        "kepada instansi yang berwenang. Terima kasih atas kepedulian Anda.",
+    ),
+    "staff_work": (
+        "[{aplikasi}] Ada pekerjaan menunggu",
+        "Ada pekerjaan baru yang menunggu Anda di {aplikasi}. Silakan masuk untuk melihatnya.",
+    ),
+    "staff_digest": (
+        "[{aplikasi}] Ringkasan harian",
+        "Pekerjaan Anda hari ini di {aplikasi}: {jumlah} laporan melewati tenggat atau jatuh "
+        "tempo dalam 2 hari kerja. Silakan masuk untuk melihatnya.",
+    ),
+    "reporter_notice": (
+        "[{aplikasi}] Ada kabar tentang laporan Anda",
+        "Ada perkembangan pada salah satu laporan Anda di {aplikasi}. Silakan masuk untuk "
+        "melihatnya.",
+    ),
+}

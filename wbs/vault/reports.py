@@ -534,10 +534,11 @@ class BulkItem:
     with_access_code: bool = False
 
 
-def seal_reports_in_bulk(items: list[BulkItem]) -> list[str | None]:
+def seal_reports_in_bulk(items: list[BulkItem], keyring: Keyring | None = None) -> list[str | None]:
     """Like seal_new_report for many reports at once (real encryption, real grants), with one
     bulk insert per table. Argon2id is paid only for items that ask for an access code.
-    Returns the access codes (None where none was made). Run inside a transaction."""
+    Returns the access codes (None where none was made); `keyring` learns every report key
+    (the seeder uses it to write casework). Run inside a transaction."""
     from django.conf import settings
 
     recovery = active_recovery_key()
@@ -618,8 +619,89 @@ def seal_reports_in_bulk(items: list[BulkItem]) -> list[str | None]:
                 )
             )
         codes_out.append(code)
+        if keyring is not None:
+            keyring.add_report(pk, rk=rk, ik=ik)
     Report.objects.bulk_create(reports, batch_size=1000)
     Accused.objects.bulk_create(accused_rows, batch_size=1000)
     KeyGrant.objects.bulk_create(grants, batch_size=2000)
     AccessCode.objects.bulk_create(access_rows, batch_size=1000)
     return codes_out
+
+
+# --- casework ciphertext (screening reasons, telaahan, follow-up, results, requests) ---------
+
+
+def seal_value(keyring: Keyring, report: Report, *, table: str, field: str, pk, value) -> bytes:
+    """Encrypt a JSON-able value of a casework row under the report key, bound to its place."""
+    return _enc(keyring._key(report, "report"), value, table, field, pk)
+
+
+def open_value(keyring: Keyring, report: Report, blob, *, table: str, field: str, pk):
+    if blob is None:
+        return None
+    return _dec(keyring._key(report, "report"), blob, table, field, pk)
+
+
+def can_open(keyring: Keyring, report: Report, kind: str = "report") -> bool:
+    try:
+        keyring._key(report, kind)
+    except NoAccess:
+        return False
+    return True
+
+
+def preload_grants(keyring: Keyring, reports) -> None:
+    """Unseal the report keys of a page of reports with one query (inbox)."""
+    if not keyring.has_private_key:
+        return
+    ids = [r.pk for r in reports]
+    grants = KeyGrant.objects.filter(
+        report_id__in=ids, user_id=keyring.user_id, key_kind=KeyGrant.KeyKind.REPORT
+    ).only("report_id", "key_kind", "sealed_key")
+    keyring.preload(grants)
+
+
+def grant_identity_key(keyring: Keyring, report: Report, user, *, granted_by, reason: str) -> bool:
+    """Seal the identity key held by `keyring` (an Inspektur's) to `user`."""
+    ik = keyring._key(report, "identity")
+    public = public_keys_of([user]).get(user.pk)
+    if public is None:
+        return False
+    KeyGrant.objects.update_or_create(
+        report=report,
+        key_kind=KeyGrant.KeyKind.IDENTITY,
+        user=user,
+        defaults={
+            "sealed_key": crypto.seal(public, ik),
+            "granted_by": granted_by,
+            "reason": reason,
+        },
+    )
+    return True
+
+
+def revoke_report_key(report: Report, user) -> int:
+    """Remove a user's grants on a report (report and identity keys)."""
+    deleted, _ = KeyGrant.objects.filter(report=report, user=user).delete()
+    return deleted
+
+
+def holds_grant(user, report: Report, kind: str = "report") -> bool:
+    return KeyGrant.objects.filter(report=report, user=user, key_kind=kind).exists()
+
+
+def grant_report_keys_in_bulk(keyring: Keyring, pairs) -> None:
+    """Seal report keys held by `keyring` to users, for many (report, user) pairs at once."""
+    publics = public_keys_of({user for _report, user in pairs})
+    rows = [
+        KeyGrant(
+            report=report,
+            key_kind=KeyGrant.KeyKind.REPORT,
+            user=user,
+            sealed_key=crypto.seal(publics[user.pk], keyring._key(report, "report")),
+            reason="forward",
+        )
+        for report, user in pairs
+        if user.pk in publics
+    ]
+    KeyGrant.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

@@ -17,6 +17,7 @@ PUBLIC = (
     PUBLIC_VIEWS
     | {
         "set_language",
+    "accounts:staff_login",
         "intake:status_report",
         "intake:status_message",
         "intake:status_evidence",

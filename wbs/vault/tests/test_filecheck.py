@@ -30,7 +30,6 @@ def _english_messages():
         yield
 
 
-
 def rejected(data: bytes, filename: str) -> FileRejected:
     with pytest.raises(FileRejected) as info:
         check_and_clean(data, filename)

@@ -7,12 +7,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from wbs.cases import demo, workflow
 from wbs.cases.models import IdentityMode, Report, ReporterType
 from wbs.directory.models import Category, Unit
 from wbs.vault import codes
 from wbs.vault import reports as vault
+from wbs.vault.keyring import Keyring
 
 BATCH = 500
 
@@ -40,8 +42,9 @@ class Command(BaseCommand):
         if not categories or not units:
             raise CommandError("Load the organisation data first: manage.py load_palembang")
         used = set(Report.objects.values_list("registration_number", flat=True))
-        start, end = datetime.date(2024, 1, 2), datetime.date(2026, 11, 20)
-        span = (end - start).days
+        today = timezone.localdate()
+        start, end = datetime.date(2024, 1, 2), min(datetime.date(2026, 12, 31), today)
+        span = max((end - start).days, 1)
         printed = []
         began = time.monotonic()
         for offset in range(0, count, BATCH):
@@ -94,8 +97,11 @@ class Command(BaseCommand):
                     )
                 )
             with transaction.atomic():
-                issued = vault.seal_reports_in_bulk(items)
-                workflow.seed_history([item.report for item in items], rng=rng)
+                keyring = Keyring()
+                issued = vault.seal_reports_in_bulk(items, keyring)
+                workflow.seed_history(
+                    [item.report for item in items], rng=rng, keyring=keyring, today=today
+                )
             printed += [
                 (item.report.registration_number, code)
                 for item, code in zip(items, issued, strict=True)

@@ -2,7 +2,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from wbs.directory import palembang
-from wbs.directory.models import Category, DeadlineRule, OrganisationProfile, Unit, Wilayah
+from wbs.directory.models import (
+    Category,
+    DeadlineRule,
+    MessageTemplate,
+    OrganisationProfile,
+    Unit,
+    Wilayah,
+)
 
 
 class Command(BaseCommand):
@@ -55,6 +62,10 @@ class Command(BaseCommand):
             DeadlineRule.objects.get_or_create(
                 stage=stage,
                 defaults={"days": days, "unit": unit, "legal_basis": basis, "assumed": True},
+            )
+        for code, (subject, body) in palembang.TEMPLATES.items():
+            MessageTemplate.objects.get_or_create(
+                code=code, defaults={"subject": subject, "body": body}
             )
         if not OrganisationProfile.objects.filter(pk=1).exists():
             OrganisationProfile.objects.create(pk=1, **palembang.PROFILE)

@@ -1,0 +1,30 @@
+"""Deny by default for staff pages: a verified (password + TOTP) staff session with its keyring,
+and one of the roles the view names."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+
+def staff_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (
+                user.is_authenticated
+                and user.is_wbs_staff
+                and user.is_verified()
+                and request.session.get("wbs_kind") == "staff"
+                and request.keyring.has_private_key
+            ):
+                return redirect("accounts:staff_login")
+            if roles and not user.roles.intersection(roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.staff_only = True
+        return wrapper
+
+    return decorator

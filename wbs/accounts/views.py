@@ -1,0 +1,257 @@
+"""Staff log-in: password (Argon2id), then a mandatory TOTP code (enrolled at first log-in).
+The password step alone never yields a session: it only unlocks the private key, held in a
+pending keyring until the second factor succeeds."""
+
+import base64
+import time
+
+import segno
+from django.contrib.auth import authenticate, get_user_model, login, update_session_auth_hash
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wbs.audit import log
+from wbs.intake import ratelimit
+from wbs.vault import keyring as kr
+from wbs.vault import keys
+
+from .decorators import staff_required
+from .forms import ConfirmPasswordForm, PasswordChangeForm, StaffLoginForm, TokenForm
+
+PENDING = "wbs_pending"
+PENDING_SECONDS = 5 * 60
+LIMIT_ACCOUNT = 10
+LIMIT_ADDRESS = 100
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    if not request.keyring.has_private_key or request.keyring.user_id != pending["user"]:
+        return None
+    return get_user_model().objects.filter(pk=pending["user"], is_active=True, kind="staff").first()
+
+
+@require_http_methods(["GET", "POST"])
+def staff_login(request):
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if ratelimit.account_attempt(
+            request, "staff-login", username, per_account=LIMIT_ACCOUNT, per_address=LIMIT_ADDRESS
+        ):
+            ratelimit.record_refusal(request, "staff login")
+            log.record(verb="auth.throttled", payload={"step": "password"})
+            return render(
+                request,
+                "accounts/login.html",
+                {"form": StaffLoginForm(), "rate_limited": True},
+                status=429,
+            )
+        password = form.cleaned_data["password"]
+        user = authenticate(request, username=username, password=password)
+        private = None
+        if user is not None and user.is_wbs_staff:
+            private = keys.unlock_private_key(user, password)
+        if private is None:
+            log.record(verb="auth.failed", payload={"step": "password"})
+            return render(
+                request,
+                "accounts/login.html",
+                {"form": StaffLoginForm(initial={"username": username}), "failed": True},
+                status=401,
+            )
+        request.session.flush()
+        request.session[PENDING] = {"user": user.pk, "at": int(time.time())}
+        kr.attach(request, kr.Keyring(user_id=user.pk, private_key=private))
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return redirect("accounts:staff_otp")
+        return redirect("accounts:staff_otp_enroll")
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _complete_login(request, user, device) -> None:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session.pop(PENDING, None)
+    now = int(time.time())
+    request.session["wbs_kind"] = "staff"
+    request.session["wbs_started"] = now
+    request.session["wbs_seen"] = now
+    request.session["wbs_gen"] = user.session_generation
+    kr.save(request)
+    log.record(verb="auth.login", actor=user, target=user)
+
+
+def _check_token(request, user, device, token) -> bool:
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        return False
+    return device.verify_token(token)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_otp(request):
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:staff_login")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:staff_otp_enroll")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.account_attempt(
+            request,
+            "staff-otp",
+            user.username,
+            per_account=LIMIT_ACCOUNT,
+            per_address=LIMIT_ADDRESS,
+        ):
+            log.record(verb="auth.throttled", payload={"step": "totp"}, target=user)
+            return render(
+                request,
+                "accounts/otp.html",
+                {"form": TokenForm(), "rate_limited": True},
+                status=429,
+            )
+        if _check_token(request, user, device, form.cleaned_data["token"]):
+            ratelimit.account_success(request, "staff-otp", user.username)
+            ratelimit.account_success(request, "staff-login", user.username)
+            _complete_login(request, user, device)
+            return redirect("cases:inbox")
+        log.record(verb="auth.failed", payload={"step": "totp"}, target=user)
+        return render(
+            request, "accounts/otp.html", {"form": TokenForm(), "failed": True}, status=401
+        )
+    return render(
+        request,
+        "accounts/otp.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _qr_svg(user, device) -> tuple[str, str]:
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    issuer = "WBS"
+    uri = (
+        f"otpauth://totp/{issuer}:{user.username}?secret={secret}&issuer={issuer}"
+        f"&digits=6&period=30"
+    )
+    return segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"), secret
+
+
+@require_http_methods(["GET", "POST"])
+def staff_otp_enroll(request):
+    """First log-in (or a reset): enrol an authenticator app from a QR code drawn here."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:staff_login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:staff_otp")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.account_attempt(
+            request,
+            "staff-otp",
+            user.username,
+            per_account=LIMIT_ACCOUNT,
+            per_address=LIMIT_ADDRESS,
+        ):
+            return render(
+                request,
+                "accounts/otp_enroll.html",
+                {"form": TokenForm(), "rate_limited": True},
+                status=429,
+            )
+        if _check_token(request, user, device, form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            log.record(verb="auth.totp_enrolled", actor=user, target=user)
+            _complete_login(request, user, device)
+            return redirect("cases:inbox")
+        form = TokenForm()
+        failed = True
+    else:
+        failed = False
+    qr, secret = _qr_svg(user, device)
+    return render(
+        request,
+        "accounts/otp_enroll.html",
+        {"form": form, "qr": qr, "secret": secret, "failed": failed},
+        status=401 if failed else 200,
+    )
+
+
+@require_POST
+def staff_logout(request):
+    if request.user.is_authenticated:
+        log.record(verb="auth.logout", actor=request.user, target=request.user)
+    request.session.flush()
+    kr.detach(request)
+    response = redirect("accounts:staff_login")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        with transaction.atomic():
+            user.set_password(form.cleaned_data["new1"])
+            user.save(update_fields=["password"])
+            keys.rewrap_private_key(user, request.keyring.private_key(), form.cleaned_data["new1"])
+            user.end_all_sessions()
+            log.record(verb="auth.password_changed", actor=user, target=user)
+        update_session_auth_hash(request, user)
+        request.session["wbs_gen"] = user.session_generation
+        return render(
+            request,
+            "accounts/done.html",
+            {"message": _("Your password has been changed. Your other sessions have been ended.")},
+        )
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def otp_reset(request):
+    """Replace the authenticator: confirm the password, then enrol a new device at the next
+    log-in. Ends every session of the user, this one included."""
+    form = ConfirmPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=user).delete()
+            user.end_all_sessions()
+            log.record(verb="auth.totp_reset", actor=user, target=user)
+        request.session.flush()
+        kr.detach(request)
+        return redirect("accounts:staff_login")
+    return render(
+        request,
+        "accounts/otp_reset.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,246 @@
+"""Forms for the Tim WBS. Each workflow action has one; the view passes cleaned_data to
+wbs.cases.workflow.apply(), which decides whether the move is legal."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from wbs.accounts.models import Role
+from wbs.directory.models import Category, MessageTemplate, Unit, Wilayah
+from wbs.intake.forms import MESSAGE_MAX, MultipleFileField
+
+from .models import FollowUpDecision, Outcome, Referral, Status
+
+TEXT = {"rows": 4}
+
+
+def _text(label, required=True, rows=4, initial=None):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        initial=initial,
+    )
+
+
+class ChecklistMixin(forms.Form):
+    complete_4w1h = forms.BooleanField(
+        label=_("4W+1H complete (what, who, where, when, how)"), required=False
+    )
+    has_evidence = forms.BooleanField(label=_("Initial evidence present"), required=False)
+    within_jurisdiction = forms.BooleanField(
+        label=_("Within the Pemerintah Kota's jurisdiction"), required=False
+    )
+    accused_is_employee = forms.BooleanField(
+        label=_("The reported person is a Pemerintah Kota employee"), required=False
+    )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class RequestCompletionForm(ChecklistMixin):
+    message = _text(_("Message to the reporter (what is missing)"), rows=6)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].initial = MessageTemplate.text("completion_request")[1]
+
+
+class RejectForm(ChecklistMixin):
+    reason = _text(_("Reason for rejection (internal record)"))
+    referral = forms.ChoiceField(
+        label=_("Refer to (dilimpahkan)"),
+        required=False,
+        choices=[("", _("— not referred —")), *Referral.choices],
+    )
+    message = _text(_("Message to the reporter (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].initial = MessageTemplate.text("rejected")[1]
+
+
+class CloseIncompleteForm(forms.Form):
+    reason = _text(_("Note (internal)"), required=False, rows=2)
+
+
+def penelaah_choices():
+    return (
+        get_user_model()
+        .objects.filter(
+            kind="staff",
+            is_active=True,
+            role_assignments__role=Role.PENELAAH,
+            keypair__isnull=False,
+        )
+        .select_related("wilayah")
+        .order_by("wilayah__order", "full_name")
+    )
+
+
+class HandlerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.wilayah} — {obj.full_name or obj.username}"
+
+
+class ForwardForm(ChecklistMixin):
+    handler = HandlerChoiceField(label=_("Penelaah (Irban)"), queryset=None)
+    reason = _text(_("Reason, if not the Irban of this OPD's area"), required=False, rows=2)
+    message = _text(_("Message to the reporter (optional)"), required=False, rows=2)
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = penelaah_choices()
+        if report is not None and report.unit.wilayah_id:
+            default = penelaah_choices().filter(wilayah_id=report.unit.wilayah_id).first()
+            if default is not None:
+                self.fields["handler"].initial = default.pk
+
+
+class NotesForm(forms.Form):
+    notes = _text(_("Notes"))
+
+
+class ApproveReviewForm(forms.Form):
+    notes = _text(_("Notes (optional)"), required=False, rows=2)
+    message = _text(_("Message to the reporter (optional)"), required=False, rows=2)
+
+
+class FollowUpForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Follow-up"), choices=FollowUpDecision.choices, widget=forms.RadioSelect
+    )
+    surat_tugas_number = forms.CharField(
+        label=_("Surat Tugas number"), max_length=100, required=False
+    )
+    surat_tugas_date = forms.DateField(
+        label=_("Surat Tugas date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    target = forms.CharField(label=_("Forwarded or referred to"), max_length=255, required=False)
+    notes = _text(_("Notes"), required=False, rows=3)
+    message = _text(_("Message to the reporter (optional)"), required=False, rows=2)
+
+
+class ResultForm(forms.Form):
+    text = _text(_("Laporan Hasil Pengaduan (summary of findings and recommendations)"), rows=10)
+    attachments = MultipleFileField(label=_("Document (optional)"))
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            (o.value, o.label) for o in (Outcome.PROVEN, Outcome.NOT_PROVEN, Outcome.REFERRED)
+        ],
+    )
+    message = _text(
+        _("Message to the reporter (leave empty to use the template for the outcome)"),
+        required=False,
+        rows=5,
+    )
+
+
+ACTION_FORMS = {
+    "start_verification": EmptyForm,
+    "request_completion": RequestCompletionForm,
+    "close_incomplete": CloseIncompleteForm,
+    "reject": RejectForm,
+    "forward": ForwardForm,
+    "submit_review": EmptyForm,
+    "return_review": NotesForm,
+    "approve_review": ApproveReviewForm,
+    "decide_follow_up": FollowUpForm,
+    "submit_result": ResultForm,
+    "verify_result": EmptyForm,
+    "return_result": NotesForm,
+    "complete": CompleteForm,
+}
+
+
+class ReviewForm(forms.Form):
+    """The telaahan (structured analysis)."""
+
+    ringkasan = _text(_("Summary of the report"), rows=4)
+    fakta = _text(_("Facts found"), rows=6)
+    analisis = _text(_("Analysis"), rows=6)
+    indikasi = _text(_("Indicated violations"), rows=3)
+    dasar_hukum = _text(_("Legal basis"), rows=3)
+    rekomendasi = _text(_("Recommendation"), rows=4)
+    attachments = MultipleFileField(label=_("Supporting documents (optional)"))
+
+
+class StaffMessageForm(forms.Form):
+    body = _text(_("Message to the reporter"), rows=4)
+
+
+class NoteForm(forms.Form):
+    body = _text(_("Internal note (never shown to the reporter)"), rows=3)
+
+
+class IdentityRequestForm(forms.Form):
+    reason = _text(_("Why is the reporter's identity needed?"), rows=3)
+
+
+class IdentityDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("deny", _("Deny"))],
+    )
+    reason = _text(_("Reason for the decision"), rows=2)
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Registration number"), max_length=20, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("— all —")), *Status.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("— all —"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Perangkat Daerah"),
+        required=False,
+        queryset=Unit.objects.all(),
+        empty_label=_("— all —"),
+    )
+    wilayah = forms.ModelChoiceField(
+        label=_("Irban area"),
+        required=False,
+        queryset=Wilayah.objects.all(),
+        empty_label=_("— all —"),
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    due = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("— all —")),
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within 2 working days")),
+        ],
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-received_on", _("Newest first")),
+            ("received_on", _("Oldest first")),
+            ("stage_due_on", _("Deadline")),
+            ("status", _("Status")),
+        ],
+    )
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,84 @@
+"""Content-free e-mail: staff learn only that work is waiting (no names, no content, no
+registration number); registered reporters who opted in learn only that there is news.
+
+Mail goes through the task queue (django-tasks, database backend) after the commit, so a failing
+mail server never blocks or loses a workflow step: the task retries later.
+"""
+
+import datetime
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from wbs.directory.models import MessageTemplate, OrganisationProfile
+
+logger = logging.getLogger("wbs.notifications")
+RETRY_MINUTES = 15
+MAX_ATTEMPTS = 8
+
+
+def users_with_roles(roles) -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(kind="staff", is_active=True, role_assignments__role__in=roles)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def work_waiting(user_ids: list[int]) -> None:
+    """Queue one 'work is waiting' e-mail per user (called after the commit)."""
+    for user_id in set(user_ids):
+        try:
+            send_templated.enqueue(user_id=user_id, code="staff_work", values={}, attempt=1)
+        except Exception:  # the queue itself is down: the step stands, the mail is lost
+            logger.exception("could not queue a notification")
+
+
+@task()
+def send_templated(*, user_id: int, code: str, values: dict, attempt: int = 1) -> str:
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or (user.kind == "reporter" and not user.notify_by_email):
+        return "skipped"
+    values = {"aplikasi": OrganisationProfile.get().app_name, **values}
+    subject, body = MessageTemplate.text(code, **values)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        if attempt >= MAX_ATTEMPTS:
+            logger.warning("notification given up after %d attempts", attempt)
+            return "failed"
+        logger.warning("mail server failed; notification retried in %d minutes", RETRY_MINUTES)
+        send_templated.using(
+            run_after=timezone.now() + datetime.timedelta(minutes=RETRY_MINUTES * attempt)
+        ).enqueue(user_id=user_id, code=code, values=values, attempt=attempt + 1)
+        return "retry"
+    return "sent"
+
+
+def daily_digest(today: datetime.date | None = None) -> int:
+    """One digest per handler with overdue or near-due work (content-free: a count)."""
+    from wbs.directory import workdays
+
+    from .inbox import queue_for_user
+
+    today = today or timezone.localdate()
+    soon = workdays.add_working_days(today, 2)
+    queued = 0
+    staff = get_user_model().objects.filter(kind="staff", is_active=True).exclude(email="")
+    for user in staff:
+        due = (
+            queue_for_user(user)
+            .filter(Q(stage_due_on__lte=soon), stage_due_on__isnull=False, clock_paused=False)
+            .count()
+        )
+        if due:
+            send_templated.enqueue(
+                user_id=user.pk, code="staff_digest", values={"jumlah": due}, attempt=1
+            )
+            queued += 1
+    return queued

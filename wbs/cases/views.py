@@ -1,0 +1,393 @@
+"""The Tim WBS's pages: inbox, case page, workflow actions, downloads, identity release.
+
+Every view is behind staff_required (password + TOTP + keyring); reports are fetched through
+_get_report(), which gives 404 to anyone who may not see the report. Every view of a case,
+download and identity action writes exactly one audit event.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wbs.accounts.decorators import staff_required
+from wbs.accounts.models import Role
+from wbs.audit import log
+from wbs.directory.models import MessageTemplate
+from wbs.intake import services as intake_services
+from wbs.vault import reports as vault
+
+from . import forms as case_forms
+from . import inbox, services, workflow
+from .models import Attachment, IdentityRequest, Report, public_timeline
+
+CASE_ROLES = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
+PAGE_SIZE = 25
+
+
+def _get_report(request, number) -> Report:
+    report = (
+        inbox.visible_reports(request.user)
+        .select_related("category", "unit", "unit__wilayah", "wilayah", "assignee")
+        .filter(registration_number=number)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+@staff_required()
+@require_GET
+def home(request):
+    if inbox.may_use_inbox(request.user):
+        return redirect("cases:inbox")
+    if request.user.has_role(Role.PEMBINA):
+        return redirect("audit:events")
+    return render(request, "cases/no_inbox.html")
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def inbox_view(request):
+    user = request.user
+    form = case_forms.InboxFilterForm(request.GET or None)
+    reports = inbox.visible_reports(user).select_related("category", "unit", "wilayah", "assignee")
+    today = timezone.localdate()
+    queue_code = request.GET.get("queue") or ""
+    queue = inbox.QUEUE_BY_CODE.get(queue_code)
+    if queue is not None and queue.roles & user.roles:
+        reports = reports.filter(queue.condition)
+    sort = "-received_on"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            reports = reports.filter(registration_number__iexact=data["q"].strip())
+        if data["status"]:
+            reports = reports.filter(status=data["status"])
+        for name in ("category", "unit", "wilayah"):
+            if data[name]:
+                reports = reports.filter(**{name: data[name]})
+        if data["mine"]:
+            reports = reports.filter(assignee=user)
+        if data["due"] == "overdue":
+            reports = reports.filter(stage_due_on__lt=today, clock_paused=False)
+        elif data["due"] == "soon":
+            reports = reports.filter(
+                stage_due_on__gte=today,
+                stage_due_on__lte=inbox.near_due_limit(today),
+                clock_paused=False,
+            )
+        if data["received_from"]:
+            reports = reports.filter(received_on__gte=data["received_from"])
+        if data["received_to"]:
+            reports = reports.filter(received_on__lte=data["received_to"])
+        sort = data["sort"] or sort
+    reports = reports.order_by(sort, "registration_number")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    vault.preload_grants(request.keyring, rows)
+    near = inbox.near_due_limit(today)
+    items = []
+    for report in rows:
+        title = (
+            vault.open_title(request.keyring, report)
+            if vault.can_open(request.keyring, report)
+            else None
+        )
+        overdue = bool(
+            report.stage_due_on and report.stage_due_on < today and not report.clock_paused
+        )
+        soon = bool(
+            report.stage_due_on and today <= report.stage_due_on <= near and not report.clock_paused
+        )
+        items.append({"report": report, "title": title, "overdue": overdue, "soon": soon})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "items": items,
+            "queues": inbox.queue_counts(user),
+            "queue": queue_code,
+            "query": query.urlencode(),
+            "pending_identity": inbox.pending_identity_requests()
+            if user.has_role(Role.INSPEKTUR)
+            else None,
+        },
+    )
+
+
+# --- case page -------------------------------------------------------------------------------
+
+
+def _case_context(request, report, **extra):
+    keyring = request.keyring
+    user = request.user
+    holds_key = vault.can_open(keyring, report)
+    context = {
+        "report": report,
+        "holds_key": holds_key,
+        "timeline": report.history.select_related("actor").order_by("id"),
+        "public_timeline": public_timeline(report),
+        "actions": [],
+        "forms": {},
+        "today": timezone.localdate(),
+    }
+    if holds_key:
+        context.update(
+            {
+                "opened": vault.open_report(keyring, report),
+                "thread": vault.open_messages(keyring, report, include_notes=True),
+                "attachments": vault.attachment_infos(
+                    keyring, report.attachments.select_related("report")
+                ),
+                "reviews": services.open_reviews(keyring, report),
+                "follow_up": services.open_follow_up(keyring, report),
+                "result": services.open_result(keyring, report),
+                "screenings": services.open_screenings(keyring, report),
+            }
+        )
+        for transition in workflow.allowed_actions(report, user):
+            form_class = case_forms.ACTION_FORMS[transition.action]
+            kwargs = {"report": report} if transition.action == "forward" else {}
+            context["actions"].append(transition)
+            context["forms"][transition.action] = extra.pop(
+                f"form_{transition.action}", None
+            ) or form_class(**kwargs)
+        context["can_write"] = services.may_write(user, report)
+        context["can_edit_review"] = services.may_edit_review(user, report)
+        if context["can_edit_review"]:
+            context["review_form"] = extra.pop("review_form", None) or case_forms.ReviewForm(
+                initial=services.review_initial(keyring, report)
+            )
+        context["message_form"] = extra.pop("message_form", None) or case_forms.StaffMessageForm()
+        context["note_form"] = extra.pop("note_form", None) or case_forms.NoteForm()
+    context["identity"] = services.identity_panel(request, report)
+    context["identity_request_form"] = case_forms.IdentityRequestForm()
+    context["identity_decision_form"] = case_forms.IdentityDecisionForm()
+    context.update(extra)
+    return context
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def case(request, number):
+    report = _get_report(request, number)
+    log.record(verb="case.viewed", actor=request.user, target=report)
+    return render(request, "cases/case.html", _case_context(request, report))
+
+
+@staff_required(*CASE_ROLES)
+@require_POST
+def action(request, number, action):
+    report = _get_report(request, number)
+    form_class = case_forms.ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    kwargs = {"report": report} if action == "forward" else {}
+    form = form_class(request.POST, request.FILES, **kwargs)
+    if not form.is_valid():
+        return _case_error(request, report, action, form)
+    data = dict(form.cleaned_data)
+    try:
+        if action == "submit_result":
+            data["attachment"] = services.store_staff_files(
+                request, report, data.pop("attachments", []), purpose=Attachment.Purpose.RESULT
+            )
+        if action == "complete" and not data.get("message"):
+            data["message"] = MessageTemplate.text(f"done_{data['outcome']}")[1]
+        workflow.apply(report, action, actor=request.user, keyring=request.keyring, data=data)
+    except workflow.TransitionError as exc:
+        form.add_error(None, exc.message)
+        return _case_error(request, report, action, form)
+    except intake_services.UploadProblem as problem:
+        for text in problem.messages:
+            form.add_error(None, text)
+        return _case_error(request, report, action, form)
+    messages.success(request, _("Saved: %(step)s.") % {"step": workflow.TRANSITIONS[action].label})
+    return redirect("cases:case", number=report.registration_number)
+
+
+def _case_error(request, report, action, form):
+    return render(
+        request,
+        "cases/case.html",
+        _case_context(request, report, **{f"form_{action}": form, "error_action": action}),
+        status=400,
+    )
+
+
+@staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
+@require_POST
+def message(request, number):
+    report = _get_report(request, number)
+    form = case_forms.StaffMessageForm(request.POST)
+    if not services.may_write(request.user, report):
+        raise Http404
+    if not form.is_valid():
+        return render(
+            request,
+            "cases/case.html",
+            _case_context(request, report, message_form=form),
+            status=400,
+        )
+    services.staff_message(request.keyring, report, request.user, form.cleaned_data["body"])
+    messages.success(request, _("Your message has been sent to the reporter."))
+    return redirect("cases:case", number=report.registration_number)
+
+
+@staff_required(*CASE_ROLES)
+@require_POST
+def note(request, number):
+    report = _get_report(request, number)
+    form = case_forms.NoteForm(request.POST)
+    if not vault.can_open(request.keyring, report):
+        raise Http404
+    if not form.is_valid():
+        return render(
+            request, "cases/case.html", _case_context(request, report, note_form=form), status=400
+        )
+    services.staff_note(request.keyring, report, request.user, form.cleaned_data["body"])
+    return redirect("cases:case", number=report.registration_number)
+
+
+@staff_required(Role.PENELAAH)
+@require_POST
+def review(request, number):
+    report = _get_report(request, number)
+    if not services.may_edit_review(request.user, report):
+        raise Http404
+    form = case_forms.ReviewForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request, "cases/case.html", _case_context(request, report, review_form=form), status=400
+        )
+    data = dict(form.cleaned_data)
+    try:
+        services.store_staff_files(
+            request, report, data.pop("attachments", []), purpose=Attachment.Purpose.REVIEW
+        )
+    except intake_services.UploadProblem as problem:
+        for text in problem.messages:
+            form.add_error("attachments", text)
+        return render(
+            request, "cases/case.html", _case_context(request, report, review_form=form), status=400
+        )
+    services.save_review(request.keyring, report, request.user, data)
+    messages.success(request, _("The telaahan draft has been saved."))
+    return redirect("cases:case", number=report.registration_number)
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+
+def _download(request, number, attachment_id, *, original: bool):
+    report = _get_report(request, number)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("report"), pk=attachment_id, report=report
+    )
+    if not vault.can_open(request.keyring, report):
+        raise Http404
+    info, chunks = vault.open_attachment(request.keyring, attachment, original=original)
+    log.record(
+        verb="attachment.original_downloaded" if original else "attachment.downloaded",
+        actor=request.user,
+        target=report,
+        payload={"attachment": str(attachment.pk)},
+    )
+    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, info.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def download(request, number, attachment_id):
+    """The cleaned copy (metadata removed): what handlers open by default."""
+    return _download(request, number, attachment_id, original=False)
+
+
+@staff_required(*CASE_ROLES)
+@require_POST
+def download_original(request, number, attachment_id):
+    """The original file, on an explicit, audited request."""
+    return _download(request, number, attachment_id, original=True)
+
+
+# --- identity release ------------------------------------------------------------------------
+
+
+@staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
+@require_POST
+def identity_request(request, number):
+    report = _get_report(request, number)
+    form = case_forms.IdentityRequestForm(request.POST)
+    if not form.is_valid() or not vault.can_open(request.keyring, report):
+        messages.error(request, _("Give the reason for the request."))
+        return redirect("cases:case", number=report.registration_number)
+    try:
+        services.request_identity(
+            request.keyring, report, request.user, form.cleaned_data["reason"]
+        )
+    except services.IdentityError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your request has been sent to the Inspektur."))
+    return redirect("cases:case", number=report.registration_number)
+
+
+@staff_required(Role.INSPEKTUR)
+@require_POST
+def identity_decide(request, number, request_id):
+    report = _get_report(request, number)
+    identity_request = get_object_or_404(IdentityRequest, pk=request_id, report=report)
+    form = case_forms.IdentityDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give its reason."))
+        return redirect("cases:case", number=report.registration_number)
+    try:
+        services.decide_identity(
+            request.keyring,
+            identity_request,
+            request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+    except services.IdentityError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:case", number=report.registration_number)
+
+
+@staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
+@require_POST
+def identity_view(request, number):
+    """Show the reporter's identity to a holder of the identity key (audited)."""
+    report = _get_report(request, number)
+    try:
+        identity = vault.open_identity(request.keyring, report)
+    except vault.NoAccess:
+        raise Http404 from None
+    log.record(verb="identity.viewed", actor=request.user, target=report)
+    return render(request, "cases/identity.html", {"report": report, "identity": identity})
+
+
+@staff_required(Role.INSPEKTUR)
+@require_GET
+def identity_requests(request):
+    pending = IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING).select_related(
+        "report", "requester"
+    )
+    return render(request, "cases/identity_requests.html", {"pending": pending})

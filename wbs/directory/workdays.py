@@ -1,0 +1,76 @@
+"""Working days (hari kerja): Monday–Friday minus libur nasional and cuti bersama (the
+`holidays` package, Indonesia, categories public and government) corrected by HolidayOverride.
+
+The calendar of a year is built once per process and rebuilt when an override changes.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+from .models import HolidayOverride
+
+_CATEGORIES = ("public", "government")
+
+
+@lru_cache(maxsize=16)
+def _package_holidays(year: int) -> dict[datetime.date, str]:
+    return dict(holidays.country_holidays("ID", years=year, categories=_CATEGORIES, language="id"))
+
+
+_overrides_cache: dict[str, dict[datetime.date, tuple[str, str]]] = {}
+
+
+def _overrides() -> dict[datetime.date, tuple[str, str]]:
+    if "all" not in _overrides_cache:
+        _overrides_cache["all"] = {o.date: (o.kind, o.name) for o in HolidayOverride.objects.all()}
+    return _overrides_cache["all"]
+
+
+def clear_cache() -> None:
+    """Call after editing HolidayOverride (done by its post_save/post_delete signals)."""
+    _overrides_cache.clear()
+
+
+def holiday_name(day: datetime.date) -> str | None:
+    """The holiday's name if `day` is a holiday (weekends aside), else None."""
+    override = _overrides().get(day)
+    if override is not None:
+        kind, name = override
+        return name if kind == HolidayOverride.Kind.HOLIDAY else None
+    return _package_holidays(day.year).get(day)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    override = _overrides().get(day)
+    if override is not None:
+        return override[0] == HolidayOverride.Kind.WORKING_DAY
+    return day.weekday() < 5 and day not in _package_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted). 0 → start."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 if end ≤ start)."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def due_date(start: datetime.date, days: int, unit: str) -> datetime.date:
+    if unit == "hari_kalender":
+        return start + datetime.timedelta(days=days)
+    return add_working_days(start, days)
