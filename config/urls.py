@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from wbs.accounts.admin_site import site as admin_site
 from wbs.intake.urls import api_urlpatterns
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("staf/", include("wbs.accounts.urls")),
     path("staf/", include("wbs.cases.urls")),
     path("staf/audit/", include("wbs.audit.urls")),
+    path("staf/admin/", admin_site.urls),
 ]
 
 handler400 = "wbs.intake.errors.bad_request"
