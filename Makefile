@@ -23,6 +23,7 @@ node_modules/.installed: package.json package-lock.json
 # passphrase (first run only), then serves on http://127.0.0.1:$(PORT) with a task worker.
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py load_palembang
 	$(DEMO_ENV) $(BIN)/python manage.py init_vault
 	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users

@@ -216,7 +216,7 @@ def password_change(request):
         with transaction.atomic():
             user.set_password(form.cleaned_data["new1"])
             user.save(update_fields=["password"])
-            keys.rewrap_private_key(user, request.keyring.private_key(), form.cleaned_data["new1"])
+            keys.rewrap_for_session(user, request.keyring, form.cleaned_data["new1"])
             user.end_all_sessions()
             log.record(verb="auth.password_changed", actor=user, target=user)
         update_session_auth_hash(request, user)

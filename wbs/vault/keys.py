@@ -123,3 +123,8 @@ def open_recovery_key(passphrase: str, key: RecoveryKey | None = None) -> bytes 
         return crypto.decrypt(wrapping_key, key.wrapped_private_key, ad=_RECOVERY_AD)
     except crypto.DecryptionError:
         return None
+
+
+def rewrap_for_session(user, keyring, new_password: str) -> None:
+    """Password change: re-wrap the private key the session's keyring holds."""
+    rewrap_private_key(user, keyring.private_key(), new_password)

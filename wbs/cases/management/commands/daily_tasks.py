@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from wbs.cases import notifications, workflow
+
+
+class Command(BaseCommand):
+    help = (
+        "Run once a day (cron or a systemd timer): close reports whose reporter did not "
+        "complete them in time, and queue the daily digest e-mails."
+    )
+
+    def handle(self, *args, **options):
+        closed = workflow.close_expired_completion_requests()
+        digests = notifications.daily_digest()
+        self.stdout.write(f"Closed as incomplete: {closed}. Digests queued: {digests}.")
