@@ -11,6 +11,7 @@ urlpatterns = [
     path("staf/", include("wbs.accounts.urls")),
     path("staf/", include("wbs.cases.urls")),
     path("staf/audit/", include("wbs.audit.urls")),
+    path("staf/dasbor/", include("wbs.monitoring.urls")),
     path("staf/admin/", admin_site.urls),
 ]
 

@@ -136,6 +136,9 @@ class Report(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     result_verified = models.BooleanField(_("result verified"), default=False)
+    # Retention (UU 27/2022): destroyed by purge_expired after the period, unless on hold.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("legal hold reason"), max_length=255, blank=True)
     # Ciphertext (wbs.vault): title and the 4W+1H details under the report key; identity under
     # the identity key.
     title_ct = models.BinaryField()
@@ -280,11 +283,16 @@ class StatusChange(models.Model):
     )
     action = models.CharField(max_length=40, blank=True)
     on = models.DateField()
+    # Working days spent in the stage this change ends, and whether that was within its
+    # deadline (None when the stage had no deadline): the figures' processing times.
+    days_in_stage = models.PositiveIntegerField(null=True, blank=True)
+    on_time = models.BooleanField(null=True, blank=True)
     # Whether this step appears on the reporter's timeline.
     public = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["report", "id"]
+        indexes = [models.Index(fields=["from_status", "on"], name="change_from_on")]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status}→{self.to_status}"

@@ -50,7 +50,7 @@ def home(request):
     if inbox.may_use_inbox(request.user):
         return redirect("cases:inbox")
     if request.user.has_role(Role.PEMBINA):
-        return redirect("audit:events")
+        return redirect("monitoring:dashboard")
     return render(request, "cases/no_inbox.html")
 
 
@@ -391,3 +391,41 @@ def identity_requests(request):
         "report", "requester"
     )
     return render(request, "cases/identity_requests.html", {"pending": pending})
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def review_document(request, number):
+    from wbs.monitoring import services as documents
+
+    report = _get_report(request, number)
+    try:
+        content, filename = documents.review_document(request.keyring, report, request.user)
+    except documents.NotAvailable:
+        raise Http404 from None
+    return _pdf(content, filename)
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def result_document(request, number):
+    from wbs.monitoring import services as documents
+
+    report = _get_report(request, number)
+    try:
+        content, filename = documents.result_document(request.keyring, report, request.user)
+    except documents.NotAvailable:
+        raise Http404 from None
+    return _pdf(content, filename)

@@ -501,6 +501,9 @@ def apply(
             )
         today = timezone.localdate()
         before = report.status
+        stage_start = report.stage_started_on or report.received_on
+        days_in_stage = workdays.working_days_between(stage_start, today)
+        on_time = None if report.stage_due_on is None else today <= report.stage_due_on
         if transition.effect is not None:
             transition.effect(
                 report, actor if actor_kind == "staff" else None, keyring, data, today
@@ -525,6 +528,8 @@ def apply(
             actor=actor if actor_kind == "staff" else None,
             on=today,
             public=public,
+            days_in_stage=days_in_stage,
+            on_time=on_time,
         )
         payload = {"from": before, "to": transition.target}
         payload.update({k: bool(data.get(k)) for k in CHECKLIST if k in data})
@@ -699,8 +704,10 @@ def seed_history(reports: list[Report], *, rng, keyring, today: datetime.date) -
                 report=report, from_status="", to_status=S.DITERIMA, action="submitted", on=day
             )
         )
+        stage_due = due(DeadlineRule.Stage.VERIFICATION, day)
         for before, after in itertools.pairwise(path):
-            step = workdays.add_working_days(day, rng.randint(1, 6))
+            spent = rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8, 12])
+            step = workdays.add_working_days(day, spent)
             if step > today:
                 break
             day = step
@@ -713,9 +720,12 @@ def seed_history(reports: list[Report], *, rng, keyring, today: datetime.date) -
                     action=_ACTION_OF.get((before, after), ""),
                     on=day,
                     public=public,
+                    days_in_stage=spent,
+                    on_time=None if stage_due is None else day <= stage_due,
                 )
             )
             report.status = after
+            stage_due = due(_STAGE_OF_STATUS.get(after), day)
         status = report.status
         report.stage_started_on = day
         report.updated_on = day

@@ -172,6 +172,42 @@ class OrganisationProfile(models.Model):
     show_identity_release_to_reporter = models.BooleanField(
         _("tell the reporter when their identity is released"), default=True
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years after closing)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "Closed reports older than this are destroyed by purge_expired, unless "
+            "on legal hold (UU 27/2022)."
+        ),
+    )
+    # Letters (naskah dinas)
+    logo = models.ImageField(_("logo"), upload_to="logo/", blank=True)
+    unit_code = models.CharField(_("unit code in letter numbers"), max_length=20, default="ITDA")
+    number_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=80,
+        default="{klasifikasi}/{urut:03d}/{unit}/{tahun}",
+        help_text=_("Placeholders: {klasifikasi}, {urut}, {unit}, {tahun}."),
+    )
+    classification_receipt = models.CharField(
+        _("classification: receipt"), max_length=20, default="700.1.2.4"
+    )
+    classification_review = models.CharField(
+        _("classification: telaahan"), max_length=20, default="700.1.2.4"
+    )
+    classification_result = models.CharField(
+        _("classification: result report"), max_length=20, default="700.1.2.4"
+    )
+    classification_recap = models.CharField(
+        _("classification: recap"), max_length=20, default="700.1.2.4"
+    )
+    head_title = models.CharField(
+        _("signatory position"), max_length=120, default="Inspektur Daerah Kota Palembang"
+    )
+    head_name = models.CharField(_("signatory name"), max_length=120, blank=True)
+    head_rank = models.CharField(_("signatory rank/grade"), max_length=80, blank=True)
+    head_nip = models.CharField(_("signatory NIP"), max_length=18, blank=True)
 
     class Meta:
         verbose_name = _("organisation profile")

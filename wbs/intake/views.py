@@ -346,8 +346,60 @@ def csrf_failure(request, reason=""):
 
 PUBLIC_VIEWS = {
     "intake:home",
+    "intake:receipt_pdf",
     "intake:report_new",
     "intake:receipt",
     "intake:status_login",
     "intake:status_logout",
 }
+
+
+# --- Tanda Terima (PDF) -------------------------------------------------------------------
+
+
+def _pdf_response(content: bytes, filename: str):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@require_POST
+def receipt_pdf(request):
+    """From the one-time receipt page: the code authorises the download; it is printed only if
+    the reporter ticks the box. Counted like a code lookup."""
+    from wbs.monitoring.services import receipt_document
+
+    if ratelimit.lookup_blocked(request):
+        return render(
+            request,
+            "intake/status_login.html",
+            {"form": AccessCodeForm(), "rate_limited": True},
+            status=429,
+        )
+    opened = vault.open_with_access_code(request.POST.get("access_code", "")[:64])
+    if opened is None:
+        ratelimit.lookup_failed(request)
+        return render(
+            request,
+            "intake/status_login.html",
+            {"form": AccessCodeForm(), "failed": True},
+            status=401,
+        )
+    report = opened[0]
+    code = request.POST.get("access_code") if request.POST.get("include_code") else None
+    content, filename = receipt_document(report, access_code=code)
+    return _pdf_response(content, filename)
+
+
+@require_GET
+def status_receipt_pdf(request, report_id=None):
+    """For a reporter already in their report: the receipt without the code."""
+    from wbs.monitoring.services import receipt_document
+
+    report = _reporter_report(request, report_id)
+    content, filename = receipt_document(report)
+    return _pdf_response(content, filename)

@@ -1,0 +1,30 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wbs.monitoring import services
+from wbs.monitoring.figures import Filters
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {text}") from None
+
+
+class Command(BaseCommand):
+    help = "Write the register of reports received in a period to an XLSX file (no identities)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="date_from", required=True, type=_date)
+        parser.add_argument("--to", dest="date_to", required=True, type=_date)
+        parser.add_argument("--output", required=True)
+
+    def handle(self, *args, date_from, date_to, output, **options):
+        if date_to < date_from:
+            raise CommandError("--to is before --from")
+        content, _name = services.register(Filters(date_from=date_from, date_to=date_to))
+        Path(output).write_bytes(content)
+        self.stdout.write(f"Register written to {output} ({len(content):,} bytes).")

@@ -1,0 +1,137 @@
+"""Documents and exports for people: numbering, audit events, case documents for grant
+holders only."""
+
+from django.utils import timezone
+
+from wbs.audit import log
+from wbs.cases import services as case_services
+from wbs.cases.models import ReviewVersion
+from wbs.directory.models import OrganisationProfile
+from wbs.vault import reports as vault
+
+from . import dashboard, documents, exports
+from .figures import Filters
+from .models import IssuedDocument
+
+
+class NotAvailable(Exception):
+    """The document does not exist yet for this report, or the caller holds no key."""
+
+
+def period_label(filters: Filters) -> str:
+    if filters.date_from and filters.date_to:
+        if (
+            (filters.date_from.month, filters.date_from.day) == (1, 1)
+            and (filters.date_to.month, filters.date_to.day) == (12, 31)
+            and (filters.date_from.year == filters.date_to.year)
+        ):
+            return f"Tahun {filters.date_from.year}"
+        return f"{documents.tanggal(filters.date_from)} s.d. {documents.tanggal(filters.date_to)}"
+    if filters.date_from:
+        return f"sejak {documents.tanggal(filters.date_from)}"
+    if filters.date_to:
+        return f"sampai {documents.tanggal(filters.date_to)}"
+    return "Seluruh periode"
+
+
+def recap(filters: Filters, *, fmt: str, user=None) -> tuple[bytes, str]:
+    """The recap for a period as PDF or XLSX (exact counts: for the Inspektur and the
+    Penanggung Jawab, the Wali Kota and the KPK's MCP evidence). Audited."""
+    profile = OrganisationProfile.get()
+    data = dashboard.build(filters, suppress=False, threshold=profile.small_count_threshold)
+    period = period_label(filters)
+    today = timezone.localdate()
+    if fmt == "pdf":
+        number = documents.letter_number("recap", profile.classification_recap, today)
+        content = documents.recap_pdf(data, period=period, number=number, day=today)
+        IssuedDocument.objects.create(kind="recap", number=number, issued_by=user)
+    else:
+        number = ""
+        content = exports.recap_xlsx(data, period=period)
+    log.record(
+        verb="export.recap", actor=user, payload={"format": fmt, "period": period, "number": number}
+    )
+    return content, f"rekapitulasi-pengaduan-{_slug(period)}.{fmt}"
+
+
+def register(filters: Filters, *, user=None, keyring=None, include_text: bool = False):
+    """The register of reports for a period (XLSX). Text only on explicit request, only where
+    the caller's keyring holds the key. Audited."""
+    from wbs.cases.inbox import visible_reports
+
+    reports = visible_reports(user) if user is not None else None
+    from wbs.cases.models import Report
+
+    reports = (reports if reports is not None else Report.objects.all()).filter(filters.q())
+    content = exports.register_xlsx(
+        reports,
+        keyring=keyring if include_text else None,
+        title=f"Register Pengaduan — {period_label(filters)}",
+    )
+    log.record(
+        verb="export.register",
+        actor=user,
+        payload={"period": period_label(filters), "include_text": include_text},
+    )
+    return content, f"register-pengaduan-{_slug(period_label(filters))}.xlsx"
+
+
+def _issued_number(report, kind: str, classification: str, user) -> str:
+    issued = IssuedDocument.objects.filter(report=report, kind=kind).first()
+    if issued is None:
+        number = documents.letter_number(kind, classification)
+        issued = IssuedDocument.objects.create(
+            report=report, kind=kind, number=number, issued_by=user
+        )
+    return issued.number
+
+
+def review_document(keyring, report, user) -> tuple[bytes, str]:
+    if not vault.can_open(keyring, report):
+        raise NotAvailable
+    approved = [
+        r
+        for r in case_services.open_reviews(keyring, report)
+        if r["review"].state == ReviewVersion.State.APPROVED
+    ]
+    if not approved:
+        raise NotAvailable
+    profile = OrganisationProfile.get()
+    number = _issued_number(report, "review", profile.classification_review, user)
+    content = documents.review_pdf(report, approved[0], number)
+    log.record(
+        verb="document.exported", actor=user, target=report, payload={"document": "lembar_telaahan"}
+    )
+    return content, f"lembar-telaahan-{report.registration_number}.pdf"
+
+
+def result_document(keyring, report, user) -> tuple[bytes, str]:
+    if not vault.can_open(keyring, report):
+        raise NotAvailable
+    result = case_services.open_result(keyring, report)
+    if result is None:
+        raise NotAvailable
+    profile = OrganisationProfile.get()
+    number = _issued_number(report, "result", profile.classification_result, user)
+    content = documents.result_pdf(
+        report, result, case_services.open_follow_up(keyring, report), number
+    )
+    log.record(
+        verb="document.exported", actor=user, target=report, payload={"document": "laporan_hasil"}
+    )
+    return content, f"laporan-hasil-{report.registration_number}.pdf"
+
+
+def receipt_document(report, *, access_code: str | None = None) -> tuple[bytes, str]:
+    """For the reporter. The code is printed only if it really opens this report."""
+    if access_code:
+        opened = vault.open_with_access_code(access_code)
+        if opened is None or opened[0].pk != report.pk:
+            access_code = None
+    content = documents.receipt_pdf(report, access_code=access_code)
+    log.record(verb="document.receipt", actor_kind="reporter", target=report)
+    return content, f"tanda-terima-{report.registration_number}.pdf"
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
