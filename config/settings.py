@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wbs.cases",
     "wbs.intake",
     "wbs.monitoring",
+    "wbs.administration",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staf/", include("wbs.cases.urls")),
     path("staf/audit/", include("wbs.audit.urls")),
     path("staf/dasbor/", include("wbs.monitoring.urls")),
+    path("staf/administrasi/", include("wbs.administration.urls")),
     path("staf/admin/", admin_site.urls),
 ]
 

@@ -51,6 +51,8 @@ def home(request):
         return redirect("cases:inbox")
     if request.user.has_role(Role.PEMBINA):
         return redirect("monitoring:dashboard")
+    if request.user.has_role(Role.ADMIN):
+        return redirect("administration:index")
     return render(request, "cases/no_inbox.html")
 
 

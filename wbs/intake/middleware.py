@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .errors import error_response
 
+PLAIN_UPLOAD_PATHS = ("/staf/administrasi/pengaturan/", "/staf/admin/directory/")
 # Room for the form fields and multipart framing around the largest allowed set of files.
 _ENVELOPE = 2 * 1024 * 1024
 
@@ -31,6 +33,9 @@ class RequestSizeLimitMiddleware:
                 "errors/413.html",
             )
         if request.method == "POST" and request.content_type == "multipart/form-data":
+            if request.path.startswith(PLAIN_UPLOAD_PATHS):
+                # Administrator uploads (the letterhead logo) are not report data.
+                request.upload_handlers = [MemoryFileUploadHandler(request)]
             try:
                 request.POST  # noqa: B018 - parse now, inside this guard
             except (

@@ -20,6 +20,11 @@ urlpatterns = [
     path("akun/", account_views.account_home, name="account_home"),
     path("akun/laporan/<uuid:report_id>/", views.status_report, name="account_report"),
     path(
+        "akun/laporan/<uuid:report_id>/tanda-terima.pdf",
+        views.status_receipt_pdf,
+        name="account_report_receipt",
+    ),
+    path(
         "akun/laporan/<uuid:report_id>/pesan/", views.status_message, name="account_report_message"
     ),
     path(

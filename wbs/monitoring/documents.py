@@ -18,6 +18,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
@@ -100,22 +101,29 @@ def _p(text: str, style=BODY) -> Paragraph:
     return Paragraph(safe, style)
 
 
+def _logo(profile: OrganisationProfile) -> ImageReader:
+    """The uploaded logo (any storage backend), or the bundled emblem."""
+    if profile.logo:
+        try:
+            with profile.logo.open("rb") as fh:
+                return ImageReader(io.BytesIO(fh.read()))
+        except (OSError, ValueError):
+            pass
+    return ImageReader(str(LOGO))
+
+
 def _kop(canvas, doc, profile: OrganisationProfile):
     width, height = A4
     canvas.saveState()
-    logo = profile.logo.path if profile.logo else LOGO
-    try:
-        canvas.drawImage(
-            str(logo),
-            20 * mm,
-            height - 42 * mm,
-            width=22 * mm,
-            height=26 * mm,
-            preserveAspectRatio=True,
-            mask="auto",
-        )
-    except OSError:
-        pass
+    canvas.drawImage(
+        _logo(profile),
+        20 * mm,
+        height - 42 * mm,
+        width=22 * mm,
+        height=26 * mm,
+        preserveAspectRatio=True,
+        mask="auto",
+    )
     center = width / 2 + 10 * mm
     canvas.setFont("Times-Bold", 15)
     canvas.drawCentredString(center, height - 20 * mm, profile.government_name.upper())

@@ -17,3 +17,8 @@ def session_token(session_key: str) -> str:
 
 def account_token(username: str) -> str:
     return crypto.keyed_hash("rate-limit-account", username.encode())[:32]
+
+
+def pepper_fingerprint() -> str:
+    """Identifies the configured pepper without revealing it (for backup manifests)."""
+    return crypto.keyed_hash("pepper-fingerprint", b"")[:16]

@@ -128,3 +128,42 @@ def open_recovery_key(passphrase: str, key: RecoveryKey | None = None) -> bytes 
 def rewrap_for_session(user, keyring, new_password: str) -> None:
     """Password change: re-wrap the private key the session's keyring holds."""
     rewrap_private_key(user, keyring.private_key(), new_password)
+
+
+def regrant_from_recovery(passphrase: str, user, report_ids, *, identity: bool) -> int | None:
+    """Re-issue to `user` the report keys (and identity keys, if `identity`) of the given
+    reports from the recovery key's copies. None if the passphrase is wrong; else the number
+    of grants written. Used after a lost password (the user has a new key pair)."""
+    from . import crypto as c
+    from .models import KeyGrant
+
+    private = open_recovery_key(passphrase)
+    if private is None:
+        return None
+    public = public_keys_of([user]).get(user.pk)
+    if public is None:
+        return 0
+    kinds = ["report", "identity"] if identity else ["report"]
+    written = 0
+    ids = list(report_ids)
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        copies = KeyGrant.objects.filter(
+            report_id__in=batch, recovery_key__active=True, key_kind__in=kinds
+        )
+        rows = []
+        for copy in copies.only("report_id", "key_kind", "sealed_key"):
+            key = c.unseal(private, copy.sealed_key)
+            rows.append(
+                KeyGrant(
+                    report_id=copy.report_id,
+                    key_kind=copy.key_kind,
+                    user=user,
+                    sealed_key=c.seal(public, key),
+                    reason="recovery",
+                )
+            )
+        KeyGrant.objects.filter(report_id__in=batch, user=user, key_kind__in=kinds).delete()
+        KeyGrant.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written

@@ -705,3 +705,11 @@ def grant_report_keys_in_bulk(keyring: Keyring, pairs) -> None:
         if user.pk in publics
     ]
     KeyGrant.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+
+
+def shred_keys(report: Report) -> None:
+    """Crypto-shredding: every sealed or wrapped copy of the report's keys is deleted. The
+    reporters' own sealed vault items cannot be found by report (by design) and point nowhere
+    once the report is gone."""
+    KeyGrant.objects.filter(report=report).delete()
+    AccessCode.objects.filter(report=report).delete()

@@ -1,0 +1,148 @@
+"""Backup and restore of the database and the attachment store — ciphertext only.
+
+A backup is a folder: `database.json` (Django's dumpdata of every table that holds data),
+`attachments/` (the ciphertext files, under their storage names) and `manifest.json` (format,
+time, counts, the SHA-256 of every file, and a fingerprint of the pepper so a restore can tell
+whether the right one is configured). Never in a backup: the pepper, the secret key, the
+recovery passphrase (stored nowhere). Keep the pepper and the printed passphrase apart from the
+backups."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from django.core.files.base import File
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from wbs.cases.models import Attachment, Report
+from wbs.vault.hashing import pepper_fingerprint
+
+FORMAT = "wbs-backup/1"
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _blob_names() -> list[str]:
+    names = []
+    for original, cleaned in Attachment.objects.values_list("original_blob", "cleaned_blob"):
+        names += [n for n in (original, cleaned) if n]
+    return names
+
+
+def create(output: Path) -> dict:
+    """Write a backup into `output` (which must not exist or be empty)."""
+    output = Path(output)
+    if output.exists() and any(output.iterdir()):
+        raise BackupError(f"{output} is not empty")
+    (output / "attachments").mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():  # one consistent view of the data (REPEATABLE READ on PG)
+        call_command("dumpdata", exclude=EXCLUDE, output=str(output / "database.json"), verbosity=0)
+        names = _blob_names()
+        reports = Report.objects.count()
+    storage = storages["attachments"]
+    for name in names:
+        target = output / "attachments" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+    files = {
+        str(p.relative_to(output)): _sha256(p) for p in sorted(output.rglob("*")) if p.is_file()
+    }
+    manifest = {
+        "format": FORMAT,
+        "created": timezone.now().isoformat(),
+        "reports": reports,
+        "attachments": len(names),
+        "pepper_fingerprint": pepper_fingerprint(),
+        "files": files,
+    }
+    (output / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    from .models import BackupRun
+
+    BackupRun.objects.create(
+        location=str(output),
+        reports=reports,
+        files=len(names),
+        size_bytes=sum(p.stat().st_size for p in output.rglob("*") if p.is_file()),
+    )
+    return manifest
+
+
+def verify(folder: Path) -> list[str]:
+    """Problems found (empty list: the backup is complete and unchanged)."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return ["manifest.json is missing or unreadable"]
+    problems = []
+    if manifest.get("format") != FORMAT:
+        problems.append(f"unknown format {manifest.get('format')!r}")
+    listed = manifest.get("files", {})
+    present = {
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    for name in sorted(set(listed) - present):
+        problems.append(f"missing: {name}")
+    for name in sorted(present - set(listed)):
+        problems.append(f"not in the manifest: {name}")
+    for name in sorted(set(listed) & present):
+        if _sha256(folder / name) != listed[name]:
+            problems.append(f"checksum differs: {name}")
+    if "database.json" not in listed:
+        problems.append("database.json is not in the manifest")
+    return problems
+
+
+def restore(folder: Path) -> dict:
+    """Load a verified backup into an empty, migrated database and attachment store."""
+    from django.contrib.auth import get_user_model
+
+    folder = Path(folder)
+    problems = verify(folder)
+    if problems:
+        raise BackupError("the backup does not verify: " + "; ".join(problems[:5]))
+    if Report.objects.exists() or get_user_model().objects.exists():
+        raise BackupError("the database is not empty: restore needs a fresh, migrated one")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    storage = storages["attachments"]
+    root = folder / "attachments"
+    written = []
+    try:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            name = str(path.relative_to(root))
+            if storage.exists(name):
+                raise BackupError(f"the attachment store already holds {name}")
+            with path.open("rb") as fh:
+                saved = storage.save(name, File(fh))
+            if saved != name:
+                raise BackupError(f"the attachment store renamed {name}")
+            written.append(name)
+        with transaction.atomic():
+            call_command("loaddata", str(folder / "database.json"), verbosity=0)
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+    return {
+        "reports": manifest["reports"],
+        "attachments": len(written),
+        "pepper_matches": manifest.get("pepper_fingerprint") == pepper_fingerprint(),
+    }

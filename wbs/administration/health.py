@@ -1,0 +1,115 @@
+"""System health for the administrator: database, attachment store, task queue, cache, last
+backup, disk space, key material. Each check returns (name, ok, detail) and never raises."""
+
+import shutil
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return Check(_("Database"), True, connection.vendor)
+    except Exception as exc:  # reported, not raised: this page must render when things fail
+        return Check(_("Database"), False, type(exc).__name__)
+
+
+def _storage() -> Check:
+    storage = storages["attachments"]
+    name = f"health/{uuid.uuid4().hex}"
+    try:
+        saved = storage.save(name, ContentFile(b"ok"))
+        with storage.open(saved, "rb") as fh:
+            ok = fh.read() == b"ok"
+        storage.delete(saved)
+        return Check(_("Attachment store"), ok, type(storage).__name__)
+    except Exception as exc:
+        return Check(_("Attachment store"), False, type(exc).__name__)
+
+
+def _tasks() -> Check:
+    try:
+        from django.db.models import Q
+        from django_tasks_db.models import DBTaskResult
+
+        due = DBTaskResult.objects.filter(status="READY").filter(
+            Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
+        )
+        waiting = due.count()
+        failed = DBTaskResult.objects.filter(status="FAILED").count()
+        oldest = due.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        stale = oldest is not None and (timezone.now() - oldest).total_seconds() > 3600
+        detail = _("%(w)d waiting, %(f)d failed") % {"w": waiting, "f": failed}
+        if stale:
+            detail += " — " + _("the oldest waits over an hour: is the worker running?")
+        return Check(_("Task queue"), not stale, detail)
+    except Exception as exc:
+        return Check(_("Task queue"), False, type(exc).__name__)
+
+
+def _cache() -> Check:
+    key = f"health:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, 1, 10)
+        ok = cache.get(key) == 1
+        cache.delete(key)
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        return Check(_("Cache (rate limits)"), ok, backend)
+    except Exception as exc:
+        return Check(_("Cache (rate limits)"), False, type(exc).__name__)
+
+
+def _backup() -> Check:
+    from .models import BackupRun
+
+    last = BackupRun.objects.first()
+    if last is None:
+        return Check(_("Last backup"), False, _("never"))
+    age = (timezone.now() - last.created_at).days
+    return Check(
+        _("Last backup"),
+        age <= 2,
+        f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M} ({age} d)",
+    )
+
+
+def _disk() -> Check:
+    try:
+        usage = shutil.disk_usage(settings.DATA_DIR)
+        free = usage.free / usage.total
+        return Check(
+            _("Disk space"),
+            free > 0.1,
+            _("%(free).1f GB free of %(total).1f GB")
+            % {"free": usage.free / 1e9, "total": usage.total / 1e9},
+        )
+    except OSError as exc:
+        return Check(_("Disk space"), False, type(exc).__name__)
+
+
+def _keys() -> Check:
+    from wbs.vault.keys import active_recovery_key
+
+    ok = active_recovery_key() is not None
+    return Check(_("Recovery key"), ok, _("present") if ok else _("missing: run init_vault"))
+
+
+def run_checks() -> list[Check]:
+    return [_database(), _storage(), _tasks(), _cache(), _backup(), _disk(), _keys()]

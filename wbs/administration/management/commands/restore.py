@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wbs.administration import backup
+
+
+class Command(BaseCommand):
+    help = "Restore a verified backup into an empty, migrated database and attachment store."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder")
+
+    def handle(self, *args, folder, **options):
+        try:
+            result = backup.restore(Path(folder))
+        except backup.BackupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"Restored {result['reports']} reports and {result['attachments']} files."
+        )
+        if not result["pepper_matches"]:
+            self.stderr.write(
+                "Warning: WBS_PEPPER differs from the one in use at backup time: "
+                "reporters' access codes will not be found until it is set."
+            )
