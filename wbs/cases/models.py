@@ -27,7 +27,7 @@ class PublicStage(models.TextChoices):
     """The simpler timeline the reporter sees (product.md §4)."""
 
     DITERIMA = "diterima", _("Received")
-    DIVERIFIKASI = "diverifikasi", _("Verified")
+    DIVERIFIKASI = "diverifikasi", _("Being verified")
     PERLU_DILENGKAPI = "perlu_dilengkapi", _("Needs completing")
     DITOLAK = "ditolak", _("Rejected")
     DITELAAH = "ditelaah", _("Under review")
@@ -37,7 +37,7 @@ class PublicStage(models.TextChoices):
 
 PUBLIC_STAGE_OF_STATUS = {
     Status.DITERIMA: PublicStage.DITERIMA,
-    Status.VERIFIKASI: PublicStage.DITERIMA,
+    Status.VERIFIKASI: PublicStage.DIVERIFIKASI,
     Status.PERLU_KELENGKAPAN: PublicStage.PERLU_DILENGKAPI,
     Status.DITOLAK: PublicStage.DITOLAK,
     Status.DITELAAH: PublicStage.DITELAAH,

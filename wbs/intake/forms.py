@@ -191,7 +191,6 @@ class ReportForm(forms.Form):
         if OrganisationProfile.get().public_may_report:
             choices.append((ReporterType.PUBLIC, ReporterType.PUBLIC.label))
         self.fields["reporter_type"].choices = choices
-        self.fields["reporter_type"].initial = ReporterType.ASN
 
     def clean_identity_nip(self):
         return clean_nip(self.cleaned_data.get("identity_nip", ""))

@@ -1,7 +1,7 @@
 """End-to-end tests of the reporter's pages in a real Chromium (Playwright, sync API).
 
 Elements are found by name, id, role and URL — not by visible text, which is being translated.
-Fixtures `browser` and `new_context` are in wbs/intake/tests/conftest.py."""
+Fixtures `browser` and `new_context` are in the root conftest.py."""
 
 import io
 import re
@@ -75,6 +75,7 @@ def _fill_report(page, *, with_file=True):
     page.fill("[name=accused-0-name]", "Fulan bin Contoh")
     page.select_option("[name=unit]", value=str(unit.pk))
     page.fill("[name=incident_date]", "2025-03-14")
+    page.check("[name=reporter_type][value=asn]")
     page.check("[name=declaration]")
     if with_file:
         page.set_input_files("[name=attachments]", files=[_text_file()])
