@@ -60,6 +60,19 @@ def send_templated(*, user_id: int, code: str, values: dict, attempt: int = 1) -
     return "sent"
 
 
+def reporter_news(report_id) -> None:
+    """Queue a content-free notice for registered reporters who opted in (after the commit)."""
+    from wbs.intake.models import ReporterNotice
+
+    for user_id in ReporterNotice.objects.filter(report_id=report_id).values_list(
+        "user_id", flat=True
+    ):
+        try:
+            send_templated.enqueue(user_id=user_id, code="reporter_notice", values={}, attempt=1)
+        except Exception:
+            logger.exception("could not queue a notification")
+
+
 def daily_digest(today: datetime.date | None = None) -> int:
     """One digest per handler with overdue or near-due work (content-free: a count)."""
     from wbs.directory import workdays

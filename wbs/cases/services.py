@@ -66,6 +66,10 @@ def staff_message(keyring, report: Report, user, body: str) -> Message:
             updates["first_answered_on"] = today
         Report.objects.filter(pk=report.pk).update(**updates)
         log.record(verb="case.message_sent", actor=user, target=report)
+        from . import notifications
+
+        report_id = report.pk
+        transaction.on_commit(lambda: notifications.reporter_news(report_id))
     return message
 
 

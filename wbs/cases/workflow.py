@@ -545,16 +545,19 @@ def apply(
             target=report,
             payload=payload,
         )
-        _queue_notifications(report, action)
+        _queue_notifications(report, action, reporter_news=public or bool(data.get("message")))
     return report
 
 
-def _queue_notifications(report: Report, action: str) -> None:
+def _queue_notifications(report: Report, action: str, *, reporter_news: bool) -> None:
+    from . import notifications
+
+    if reporter_news:
+        report_id = report.pk
+        transaction.on_commit(lambda: notifications.reporter_news(report_id))
     rule = NOTIFY.get(action)
     if rule is None:
         return
-    from . import notifications
-
     kind, roles = rule
     if kind == "assignee":
         user_ids = [report.assignee_id] if report.assignee_id else []

@@ -37,7 +37,11 @@ def register(request):
         data = form.cleaned_data
         with transaction.atomic():
             user = get_user_model().objects.create_user(
-                username=data["username"], password=data["password1"], kind=User.Kind.REPORTER
+                username=data["username"],
+                password=data["password1"],
+                kind=User.Kind.REPORTER,
+                email=data["email"],
+                notify_by_email=bool(data["email"]),
             )
             keys.create_user_keypair(user, data["password1"])
             vault.seal_profile(

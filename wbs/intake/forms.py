@@ -329,6 +329,16 @@ class ReporterRegistrationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    email = forms.EmailField(
+        label=_("E-mail for notices (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "If you give an address, we send a short notice without any content when there is "
+            "news on your reports. The system then knows which reports belong to this "
+            "account. Do not use an office address."
+        ),
+    )
 
     def clean_username(self):
         from django.contrib.auth import get_user_model

@@ -17,6 +17,8 @@ from wbs.vault import reports as vault
 from wbs.vault.filecheck import FileRejected
 from wbs.vault.keyring import Keyring
 
+from .models import ReporterNotice
+
 
 class UploadProblem(Exception):
     """One or more files were refused; `messages` are for the reporter (no file names logged)."""
@@ -121,6 +123,8 @@ def submit_report(
                     keyring, report, upload, source="reporter", stored_names=stored
                 )
             workflow.open_case(report)
+            if reporter_user is not None and reporter_user.notify_by_email:
+                ReporterNotice.objects.create(report=report, user=reporter_user)
     except BaseException:
         with contextlib.suppress(Exception):
             vault.delete_blobs(stored)

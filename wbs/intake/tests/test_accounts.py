@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from wbs.accounts.models import User
@@ -144,3 +145,34 @@ def test_login_is_throttled_per_account(client, account):
 
 def test_account_home_needs_login(client, palembang):
     assert client.get(reverse("intake:account_home"))["Location"] == reverse("intake:account_login")
+
+
+def test_opted_in_reporter_gets_a_content_free_notice(
+    client, staff, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from conftest import login_staff
+    from wbs.cases.models import Report
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    _register(client, username="pelapor.surel", email="pelapor@example.net")
+    client.post(reverse("intake:report_new"), form_data(title="Judul sangat rahasia"))
+    report = Report.objects.get()
+    mailoutbox.clear()
+    verifikator = login_staff(Client(), staff["verifikator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        verifikator.post(
+            reverse("cases:message", args=[report.registration_number]),
+            {"body": "Mohon kirim bukti tambahan."},
+        )
+    to_reporter = [m for m in mailoutbox if m.to == ["pelapor@example.net"]]
+    assert len(to_reporter) == 1
+    body = to_reporter[0].subject + to_reporter[0].body
+    assert report.registration_number not in body and "rahasia" not in body
+
+
+def test_reporter_without_email_is_not_linked_to_the_report(client, staff):
+    from wbs.intake.models import ReporterNotice
+
+    _register(client, username="pelapor.diam")
+    client.post(reverse("intake:report_new"), form_data())
+    assert not ReporterNotice.objects.exists()
