@@ -21,6 +21,13 @@ def staff_required(*roles):
             ):
                 return redirect("accounts:staff_login")
             if roles and not user.roles.intersection(roles):
+                from wbs.audit import log
+
+                log.record(
+                    verb="authz.denied",
+                    actor=user,
+                    payload={"view": getattr(request.resolver_match, "url_name", "")},
+                )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

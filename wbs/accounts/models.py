@@ -74,6 +74,10 @@ class User(AbstractUser):
         self.refresh_from_db(fields=["session_generation"])
 
     @property
+    def has_inbox(self) -> bool:
+        return bool(self.roles & CASE_ROLES)
+
+    @property
     def is_reporter(self) -> bool:
         return self.kind == self.Kind.REPORTER
 

@@ -51,10 +51,16 @@ class RoleError(Exception):
 
 
 def needs_second_admin(user, role: str, acting) -> bool:
-    """A case-handling role for an administrator (or for oneself) needs a second approval."""
+    """A case-handling role for an administrator (or for oneself), or the administrator role for
+    someone who handles cases, needs a second administrator's approval."""
     from .models import CASE_ROLES, Role
 
-    return role in CASE_ROLES and (user.has_role(Role.ADMIN) or user.pk == acting.pk)
+    current = frozenset(user.role_assignments.values_list("role", flat=True))
+    if role in CASE_ROLES:
+        return Role.ADMIN in current or user.pk == acting.pk
+    if role == Role.ADMIN:
+        return bool(current & CASE_ROLES) or user.pk == acting.pk
+    return False
 
 
 @transaction.atomic

@@ -128,7 +128,7 @@ def staff_otp(request):
             ratelimit.account_success(request, "staff-otp", user.username)
             ratelimit.account_success(request, "staff-login", user.username)
             _complete_login(request, user, device)
-            return redirect("cases:inbox")
+            return redirect("cases:home")
         log.record(verb="auth.failed", payload={"step": "totp"}, target=user)
         return render(
             request, "accounts/otp.html", {"form": TokenForm(), "failed": True}, status=401
@@ -171,6 +171,7 @@ def staff_otp_enroll(request):
             per_account=LIMIT_ACCOUNT,
             per_address=LIMIT_ADDRESS,
         ):
+            log.record(verb="auth.throttled", payload={"step": "totp_enrol"}, target=user)
             return render(
                 request,
                 "accounts/otp_enroll.html",
@@ -182,7 +183,8 @@ def staff_otp_enroll(request):
             device.save(update_fields=["confirmed"])
             log.record(verb="auth.totp_enrolled", actor=user, target=user)
             _complete_login(request, user, device)
-            return redirect("cases:inbox")
+            return redirect("cases:home")
+        log.record(verb="auth.failed", payload={"step": "totp_enrol"}, target=user)
         form = TokenForm()
         failed = True
     else:

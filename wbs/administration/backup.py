@@ -60,6 +60,7 @@ def create(output: Path) -> dict:
         target.parent.mkdir(parents=True, exist_ok=True)
         with storage.open(name, "rb") as src, target.open("wb") as dst:
             shutil.copyfileobj(src, dst)
+    _copy_logo(output)
     files = {
         str(p.relative_to(output)): _sha256(p) for p in sorted(output.rglob("*")) if p.is_file()
     }
@@ -81,6 +82,31 @@ def create(output: Path) -> dict:
         size_bytes=sum(p.stat().st_size for p in output.rglob("*") if p.is_file()),
     )
     return manifest
+
+
+def _copy_logo(output: Path) -> None:
+    """The letterhead logo lives in the default (media) storage: keep it with the backup."""
+    from wbs.directory.models import OrganisationProfile
+
+    profile = OrganisationProfile.objects.filter(pk=1).first()
+    if profile is None or not profile.logo:
+        return
+    target = output / "media" / profile.logo.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with profile.logo.open("rb") as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+
+
+def _restore_media(folder: Path) -> None:
+    root = folder / "media"
+    if not root.exists():
+        return
+    storage = storages["default"]
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = str(path.relative_to(root))
+        if not storage.exists(name):
+            with path.open("rb") as fh:
+                storage.save(name, File(fh))
 
 
 def verify(folder: Path) -> list[str]:
@@ -137,6 +163,7 @@ def restore(folder: Path) -> dict:
             written.append(name)
         with transaction.atomic():
             call_command("loaddata", str(folder / "database.json"), verbosity=0)
+        _restore_media(folder)
     except BaseException:
         for name in written:
             storage.delete(name)

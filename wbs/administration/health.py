@@ -11,7 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass
@@ -86,7 +88,9 @@ def _backup() -> Check:
     return Check(
         _("Last backup"),
         age <= 2,
-        f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M} ({age} d)",
+        f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M} ("
+        + ngettext("%(n)d day ago", "%(n)d days ago", age) % {"n": age}
+        + ")",
     )
 
 
@@ -97,8 +101,11 @@ def _disk() -> Check:
         return Check(
             _("Disk space"),
             free > 0.1,
-            _("%(free).1f GB free of %(total).1f GB")
-            % {"free": usage.free / 1e9, "total": usage.total / 1e9},
+            _("%(free)s GB free of %(total)s GB")
+            % {
+                "free": number_format(usage.free / 1e9, 1),
+                "total": number_format(usage.total / 1e9, 1),
+            },
         )
     except OSError as exc:
         return Check(_("Disk space"), False, type(exc).__name__)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -94,8 +95,11 @@ def user_new(request):
                 wilayah=data["wilayah"],
                 created_by=request.user,
             )
+            # The administrator role first, so case roles asked for with it go through the
+            # two-administrator rule.
+            ordered = sorted(data["roles"], key=lambda role: role != Role.ADMIN)
             outcomes = {
-                role: accounts.add_role(user, role, acting=request.user) for role in data["roles"]
+                role: accounts.add_role(user, role, acting=request.user) for role in ordered
             }
         return render(
             request,
@@ -259,7 +263,10 @@ def retention_view(request):
             return redirect("administration:retention")
     if request.method == "POST" and purge_form.is_bound and purge_form.is_valid():
         count = retention.purge_expired(actor=request.user)
-        messages.success(request, _("%(n)d report(s) destroyed.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)d report destroyed.", "%(n)d reports destroyed.", count) % {"n": count},
+        )
         return redirect("administration:retention")
     return render(
         request,
@@ -339,7 +346,10 @@ def regrant(request):
                 target=person,
                 payload={"grants": written},
             )
-            messages.success(request, _("%(n)d key(s) re-issued.") % {"n": written})
+            messages.success(
+                request,
+                ngettext("%(n)d key re-issued.", "%(n)d keys re-issued.", written) % {"n": written},
+            )
             return redirect("administration:regrant")
     return render(
         request,

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import Role
-from wbs.directory.models import Category, MessageTemplate, Unit, Wilayah
+from wbs.directory.models import Category, DeadlineRule, MessageTemplate, Unit, Wilayah
 from wbs.intake.forms import MESSAGE_MAX, MultipleFileField
 
 from .models import FollowUpDecision, Outcome, Referral, Status
@@ -46,7 +46,10 @@ class RequestCompletionForm(ChecklistMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["message"].initial = MessageTemplate.text("completion_request")[1]
+        rule = DeadlineRule.objects.filter(stage=DeadlineRule.Stage.COMPLETION).first()
+        self.fields["message"].initial = MessageTemplate.text(
+            "completion_request", batas=rule.days if rule else 10
+        )[1]
 
 
 class RejectForm(ChecklistMixin):

@@ -2,6 +2,7 @@
 staff files, identity release. Status changes live in workflow.py only."""
 
 import contextlib
+import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -189,12 +190,14 @@ def open_follow_up(keyring, report: Report) -> dict | None:
     follow_up = FollowUp.objects.filter(report=report).select_related("decided_by").first()
     if follow_up is None:
         return None
-    return {
-        "row": follow_up,
-        "details": vault.open_value(
-            keyring, report, follow_up.details_ct, table="follow_up", field="details", pk=report.pk
-        ),
-    }
+    details = vault.open_value(
+        keyring, report, follow_up.details_ct, table="follow_up", field="details", pk=report.pk
+    )
+    try:
+        st_date = datetime.date.fromisoformat(details.get("surat_tugas_date") or "")
+    except ValueError:
+        st_date = None
+    return {"row": follow_up, "details": details, "surat_tugas_date": st_date}
 
 
 def open_result(keyring, report: Report) -> dict | None:

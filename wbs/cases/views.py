@@ -29,14 +29,24 @@ CASE_ROLES = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_J
 PAGE_SIZE = 25
 
 
-def _get_report(request, number) -> Report:
+def _get_report(request, number, *, need_key: bool = False) -> Report:
+    """The report if this user may see it (and, with `need_key`, holds its key); otherwise 404,
+    and a refused look at an existing report is recorded (ASVS 16.3.2)."""
     report = (
         inbox.visible_reports(request.user)
         .select_related("category", "unit", "unit__wilayah", "wilayah", "assignee")
         .filter(registration_number=number)
         .first()
     )
-    if report is None:
+    if report is None or (need_key and not vault.can_open(request.keyring, report)):
+        hidden = report or Report.objects.filter(registration_number=number).only("pk").first()
+        if hidden is not None:
+            log.record(
+                verb="authz.denied",
+                actor=request.user,
+                target=hidden,
+                payload={"view": request.resolver_match.url_name},
+            )
         raise Http404
     return report
 
@@ -193,7 +203,7 @@ def case(request, number):
 @staff_required(*CASE_ROLES)
 @require_POST
 def action(request, number, action):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     form_class = case_forms.ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
@@ -233,7 +243,7 @@ def _case_error(request, report, action, form):
 @staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
 @require_POST
 def message(request, number):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     form = case_forms.StaffMessageForm(request.POST)
     if not services.may_write(request.user, report):
         raise Http404
@@ -252,10 +262,8 @@ def message(request, number):
 @staff_required(*CASE_ROLES)
 @require_POST
 def note(request, number):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     form = case_forms.NoteForm(request.POST)
-    if not vault.can_open(request.keyring, report):
-        raise Http404
     if not form.is_valid():
         return render(
             request, "cases/case.html", _case_context(request, report, note_form=form), status=400
@@ -267,7 +275,7 @@ def note(request, number):
 @staff_required(Role.PENELAAH)
 @require_POST
 def review(request, number):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     if not services.may_edit_review(request.user, report):
         raise Http404
     form = case_forms.ReviewForm(request.POST, request.FILES)
@@ -295,12 +303,10 @@ def review(request, number):
 
 
 def _download(request, number, attachment_id, *, original: bool):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     attachment = get_object_or_404(
         Attachment.objects.select_related("report"), pk=attachment_id, report=report
     )
-    if not vault.can_open(request.keyring, report):
-        raise Http404
     info, chunks = vault.open_attachment(request.keyring, attachment, original=original)
     log.record(
         verb="attachment.original_downloaded" if original else "attachment.downloaded",
@@ -354,7 +360,7 @@ def identity_request(request, number):
 @staff_required(Role.INSPEKTUR)
 @require_POST
 def identity_decide(request, number, request_id):
-    report = _get_report(request, number)
+    report = _get_report(request, number, need_key=True)
     identity_request = get_object_or_404(IdentityRequest, pk=request_id, report=report)
     form = case_forms.IdentityDecisionForm(request.POST)
     if not form.is_valid():

@@ -496,9 +496,7 @@ def apply(
         transition = check(report, action, actor, actor_kind=actor_kind)
         missing = [name for name in transition.required if not data.get(name)]
         if missing:
-            raise TransitionError(
-                _("Fill in the required fields: %(fields)s.") % {"fields": ", ".join(missing)}
-            )
+            raise TransitionError(_("Fill in the required fields of this step."))
         today = timezone.localdate()
         before = report.status
         stage_start = report.stage_started_on or report.received_on

@@ -142,7 +142,7 @@ TEMPLATES = {
     "completion_request": (
         "",
         "Terima kasih atas laporan Anda. Agar laporan dapat diproses, mohon lengkapi informasi "
-        "berikut dalam 10 hari kerja:\n\n- \n\nBalas melalui halaman Cek Status dengan Kode "
+        "berikut dalam {batas} hari kerja:\n\n- \n\nBalas melalui halaman Cek Status dengan Kode "
         "Akses Anda. Jika tidak dilengkapi sampai batas waktu, laporan dapat ditutup.",
     ),
     "rejected": (

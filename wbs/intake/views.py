@@ -255,6 +255,16 @@ def _reporter_report(request, report_id=None) -> Report:
         raise Http404 from None
 
 
+def closing_notice(report) -> str:
+    """A closed report's standard explanation when no staff message gives one (the daily task
+    that closes unanswered requests holds no key, so it cannot write an encrypted message)."""
+    from wbs.directory.models import MessageTemplate
+
+    if report.outcome == "tidak_lengkap":
+        return MessageTemplate.text("incomplete")[1]
+    return ""
+
+
 def _report_urls(report_id):
     if report_id is None:
         return {
@@ -284,6 +294,7 @@ def _report_page(
         "evidence_form": evidence_form or EvidenceForm(),
         "upload_problems": upload_problems or [],
         "account_view": report_id is not None,
+        "closing_notice": closing_notice(report),
         **_report_urls(report_id),
     }
     return render(request, "intake/status_report.html", context, status=status)

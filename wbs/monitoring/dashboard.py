@@ -62,6 +62,9 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
                 "received": shown(row["received"], f_received, threshold),
                 "followed": shown(row["followed"], f_followed, threshold),
                 "percent": "•" if (f_received or f_followed) else percent_text(row["percent"]),
+                "received_n": row["received"],
+                "followed_n": row["followed"],
+                "percent_n": row["percent"],
             }
         )
 
@@ -75,12 +78,9 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
         chart_id="ch-status",
     )
     data["waiting"] = by_status.get(Status.PERLU_KELENGKAPAN, 0)
-    if suppress:
-        data["waiting_text"] = shown(
-            data["waiting"], PRIMARY if 0 < data["waiting"] < threshold else None, threshold
-        )
-    else:
-        data["waiting_text"] = str(data["waiting"])
+    # The same text as the status table's row, so a secondary suppression there holds here.
+    waiting_row = list(Status).index(Status.PERLU_KELENGKAPAN)
+    data["waiting_text"] = data["status"]["rows"][waiting_row]["text"]
     data["category"] = _list_table(
         figures.counts_by(filters, "category_id"),
         list(Category.objects.values_list("pk", "name")),
@@ -146,12 +146,16 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
         data["stages"].append(
             {
                 "label": Status(status).label,
+                "n_value": row["n"],
+                "median_value": row.get("median"),
+                "p90_value": row.get("p90"),
+                "compliance_value": row["compliance"],
                 "n": shown(row["n"], PRIMARY if hide else None, threshold),
                 "median": "•" if hide else _days(row.get("median")),
                 "p90": "•" if hide else _days(row.get("p90")),
                 "compliance": "•"
-                if hide or row["compliance"] is None
-                else percent_text(row["compliance"]),
+                if hide
+                else ("—" if row["compliance"] is None else percent_text(row["compliance"])),
             }
         )
     return data

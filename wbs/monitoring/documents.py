@@ -89,7 +89,9 @@ def letter_number(kind: str, classification: str, day: datetime.date | None = No
     """The next letter number: `kode klasifikasi/nomor urut/kode unit/tahun` by default."""
     day = day or timezone.localdate()
     profile = OrganisationProfile.get()
-    serial = DocumentCounter.next(kind, day.year)
+    # One running number per classification code and year: documents of different kinds that
+    # share a code never get the same number.
+    serial = DocumentCounter.next(classification, day.year)
     return profile.number_pattern.format(
         klasifikasi=classification, urut=serial, unit=profile.unit_code, tahun=day.year
     )
@@ -252,6 +254,33 @@ def _user_signature(user, role_title: str):
 # --- the documents --------------------------------------------------------------------------
 
 
+NUMBER_WORDS = [
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
+
+
+def _verification_days() -> str:
+    """“3 (tiga) hari kerja” from the deadline table, as letters write numbers."""
+    from wbs.directory.models import DeadlineRule
+
+    rule = DeadlineRule.objects.filter(stage=DeadlineRule.Stage.VERIFICATION).first()
+    days = rule.days if rule else 3
+    unit = rule.get_unit_display() if rule else "hari kerja"
+    words = f" ({NUMBER_WORDS[days]})" if days < len(NUMBER_WORDS) else ""
+    return f"{days}{words} {unit}"
+
+
 def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
     """Tanda Terima Pengaduan for the reporter: number and date; the Kode Akses only when the
     reporter asks for it."""
@@ -274,9 +303,9 @@ def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
         ),
         Spacer(1, 6 * mm),
         _p(
-            "Pengaduan Anda diverifikasi paling lambat 3 (tiga) hari kerja dan ditangani sesuai "
-            "SOP Whistleblowing System. Ikuti perkembangannya pada halaman Cek Status Laporan "
-            "dengan Kode Akses Anda."
+            f"Pengaduan Anda diverifikasi paling lambat {_verification_days()} dan ditangani "
+            "sesuai SOP Whistleblowing System. Ikuti perkembangannya pada halaman Cek Status "
+            "Laporan dengan Kode Akses Anda."
         ),
         Spacer(1, 3 * mm),
         _p(

@@ -109,7 +109,17 @@ def register_xlsx(reports, *, keyring=None, title: str = "Register Pengaduan") -
     return buffer.getvalue()
 
 
+def _cell(ws, value, number_format=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
 def recap_xlsx(data: dict, *, period: str) -> bytes:
+    """The recap with real numbers (counts as integers, percentages as numbers formatted %)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tabel 1")
     _bold_row(ws, [f"Rekapitulasi Penanganan Pengaduan — {period}"])
@@ -123,7 +133,14 @@ def recap_xlsx(data: dict, *, period: str) -> bytes:
         ],
     )
     for row in data["table1"]:
-        ws.append([row["year"], row["received"], row["followed"], row["percent"]])
+        ws.append(
+            [
+                row["year"],
+                row["received_n"],
+                row["followed_n"],
+                _cell(ws, row["percent_n"] / 100, "0.00%"),
+            ]
+        )
     for sheet, key, label in (
         ("Status", "status", "Status"),
         ("Kategori", "category", "Kategori"),
@@ -133,12 +150,22 @@ def recap_xlsx(data: dict, *, period: str) -> bytes:
         ws = wb.create_sheet(sheet)
         _bold_row(ws, [label, "Jumlah"])
         for row in data[key]["rows"]:
-            ws.append([str(row["label"]), row["text"]])
-        _bold_row(ws, ["Jumlah", data[key]["total"]])
+            ws.append([str(row["label"]), row["value"]])
+        _bold_row(ws, ["Jumlah", sum(row["value"] for row in data[key]["rows"])])
     ws = wb.create_sheet("Waktu proses")
     _bold_row(ws, ["Tahap", "Langkah", "Median (hari kerja)", "Persentil ke-90", "Sesuai tenggat"])
     for row in data["stages"]:
-        ws.append([str(row["label"]), row["n"], row["median"], row["p90"], row["compliance"]])
+        ws.append(
+            [
+                str(row["label"]),
+                row["n_value"],
+                row["median_value"],
+                row["p90_value"],
+                _cell(ws, row["compliance_value"] / 100, "0.00%")
+                if row["compliance_value"] is not None
+                else None,
+            ]
+        )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

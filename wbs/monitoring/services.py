@@ -1,7 +1,9 @@
 """Documents and exports for people: numbering, audit events, case documents for grant
 holders only."""
 
-from django.utils import timezone
+import functools
+
+from django.utils import timezone, translation
 
 from wbs.audit import log
 from wbs.cases import services as case_services
@@ -12,6 +14,17 @@ from wbs.vault import reports as vault
 from . import dashboard, documents, exports
 from .figures import Filters
 from .models import IssuedDocument
+
+
+def in_indonesian(function):
+    """Documents are in Bahasa Indonesia whatever the user's interface language."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override("id"):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 class NotAvailable(Exception):
@@ -34,6 +47,7 @@ def period_label(filters: Filters) -> str:
     return "Seluruh periode"
 
 
+@in_indonesian
 def recap(filters: Filters, *, fmt: str, user=None) -> tuple[bytes, str]:
     """The recap for a period as PDF or XLSX (exact counts: for the Inspektur and the
     Penanggung Jawab, the Wali Kota and the KPK's MCP evidence). Audited."""
@@ -54,6 +68,7 @@ def recap(filters: Filters, *, fmt: str, user=None) -> tuple[bytes, str]:
     return content, f"rekapitulasi-pengaduan-{_slug(period)}.{fmt}"
 
 
+@in_indonesian
 def register(filters: Filters, *, user=None, keyring=None, include_text: bool = False):
     """The register of reports for a period (XLSX). Text only on explicit request, only where
     the caller's keyring holds the key. Audited."""
@@ -86,6 +101,7 @@ def _issued_number(report, kind: str, classification: str, user) -> str:
     return issued.number
 
 
+@in_indonesian
 def review_document(keyring, report, user) -> tuple[bytes, str]:
     if not vault.can_open(keyring, report):
         raise NotAvailable
@@ -105,6 +121,7 @@ def review_document(keyring, report, user) -> tuple[bytes, str]:
     return content, f"lembar-telaahan-{report.registration_number}.pdf"
 
 
+@in_indonesian
 def result_document(keyring, report, user) -> tuple[bytes, str]:
     if not vault.can_open(keyring, report):
         raise NotAvailable
@@ -112,7 +129,10 @@ def result_document(keyring, report, user) -> tuple[bytes, str]:
     if result is None:
         raise NotAvailable
     profile = OrganisationProfile.get()
-    number = _issued_number(report, "result", profile.classification_result, user)
+    if result["row"].approved_on:
+        number = _issued_number(report, "result", profile.classification_result, user)
+    else:
+        number = "(konsep — belum disetujui)"
     content = documents.result_pdf(
         report, result, case_services.open_follow_up(keyring, report), number
     )
@@ -122,6 +142,7 @@ def result_document(keyring, report, user) -> tuple[bytes, str]:
     return content, f"laporan-hasil-{report.registration_number}.pdf"
 
 
+@in_indonesian
 def receipt_document(report, *, access_code: str | None = None) -> tuple[bytes, str]:
     """For the reporter. The code is printed only if it really opens this report."""
     if access_code:

@@ -33,6 +33,7 @@ class Keyring:
         self._private_key = private_key
         self._reports = reports or {}
         self._cache: dict[tuple[str, str], bytes] = {}
+        self._missing: set[tuple[str, str]] = set()
 
     def __bool__(self) -> bool:
         return self._private_key is not None or bool(self._reports)
@@ -58,6 +59,8 @@ class Keyring:
         cached = self._cache.get((report_id, kind))
         if cached is not None:
             return cached
+        if (report_id, kind) in self._missing:
+            raise NoAccess(kind)
         short = "rk" if kind == "report" else "ik"
         if report_id in self._reports and short in self._reports[report_id]:
             key = self._reports[report_id][short]
@@ -71,17 +74,30 @@ class Keyring:
             )
             if grant is None:
                 raise NoAccess(kind)
-            key = crypto.unseal(self._private_key, grant.sealed_key)
+            try:
+                key = crypto.unseal(self._private_key, grant.sealed_key)
+            except crypto.DecryptionError:  # sealed to an earlier key pair of this user
+                raise NoAccess(kind) from None
         else:
             raise NoAccess(kind)
         self._cache[(report_id, kind)] = key
         return key
 
-    def preload(self, grants) -> None:
-        """Unseal a batch of grants fetched in one query (list pages)."""
+    def preload(self, grants, *, report_ids=(), kind: str = "report") -> None:
+        """Unseal a batch of grants fetched in one query (list pages); reports of `report_ids`
+        without a grant are remembered as such, so asking again costs no query."""
+        found = set()
         for grant in grants:
-            key = crypto.unseal(self._private_key, grant.sealed_key)
+            try:
+                key = crypto.unseal(self._private_key, grant.sealed_key)
+            except crypto.DecryptionError:  # sealed to an earlier key pair of this user
+                continue
             self._cache[(str(grant.report_id), grant.key_kind)] = key
+            found.add(str(grant.report_id))
+        for report_id in report_ids:
+            report_id = str(report_id)
+            if report_id not in found and report_id not in self._reports:
+                self._missing.add((report_id, kind))
 
     def private_key(self) -> bytes:
         if self._private_key is None:

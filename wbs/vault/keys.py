@@ -19,6 +19,11 @@ def _wrap(secret: bytes, private_key: bytes, ad: bytes, *, opslimit: int, memlim
 def create_user_keypair(user, password: str) -> UserKeyPair:
     """Give `user` a fresh key pair wrapped under `password`. Replaces any earlier pair: grants
     sealed to the old public key become unreadable until re-issued (see recovery)."""
+    from .models import KeyGrant
+
+    # Grants sealed to an earlier key pair can never be opened again: remove them (the recovery
+    # key's copies remain, from which the Inspektur re-issues them).
+    KeyGrant.objects.filter(user=user).delete()
     public, private = crypto.new_keypair()
     ops, mem = settings.WBS_PASSWORD_OPSLIMIT, settings.WBS_PASSWORD_MEMLIMIT
     salt, wrapped = _wrap(
@@ -167,3 +172,26 @@ def regrant_from_recovery(passphrase: str, user, report_ids, *, identity: bool) 
         KeyGrant.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
     return written
+
+
+def rotate_recovery_key(current_passphrase: str) -> tuple[int, str] | None:
+    """Re-seal every recovery copy to a new recovery key pair; retire the old one. Returns
+    (copies re-sealed, new passphrase), or None if the current passphrase is wrong."""
+    from . import crypto as c
+    from .models import KeyGrant
+
+    old = active_recovery_key()
+    private = open_recovery_key(current_passphrase, old) if old else None
+    if private is None:
+        return None
+    with transaction.atomic():
+        RecoveryKey.objects.filter(pk=old.pk).update(active=False)
+        new, passphrase = create_recovery_key()
+        copies = 0
+        for grant in KeyGrant.objects.filter(recovery_key=old).only("pk", "sealed_key").iterator():
+            key = c.unseal(private, grant.sealed_key)
+            KeyGrant.objects.filter(pk=grant.pk).update(
+                recovery_key=new, sealed_key=c.seal(new.public_key, key)
+            )
+            copies += 1
+    return copies, passphrase

@@ -658,7 +658,7 @@ def preload_grants(keyring: Keyring, reports) -> None:
     grants = KeyGrant.objects.filter(
         report_id__in=ids, user_id=keyring.user_id, key_kind=KeyGrant.KeyKind.REPORT
     ).only("report_id", "key_kind", "sealed_key")
-    keyring.preload(grants)
+    keyring.preload(grants, report_ids=ids)
 
 
 def grant_identity_key(keyring: Keyring, report: Report, user, *, granted_by, reason: str) -> bool:

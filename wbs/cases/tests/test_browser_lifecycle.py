@@ -269,7 +269,7 @@ def test_report_lifecycle_in_the_browser(live_server, staff, new_context):
     def ask_completion(form):
         _tick_checklist(form)
         message = form.locator("[name=message]")
-        template = MessageTemplate.text("completion_request")[1]
+        template = MessageTemplate.text("completion_request", batas=10)[1]
         assert message.input_value() == template.replace("\r\n", "\n"), "template prefilled"
         message.fill(COMPLETION_REQUEST)
 

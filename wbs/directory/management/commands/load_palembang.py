@@ -13,13 +13,16 @@ from wbs.directory.models import (
 
 
 class Command(BaseCommand):
-    help = "Load Kota Palembang's organisation data (idempotent: safe to run again)."
+    help = (
+        "Load Kota Palembang's organisation data. Idempotent: only missing rows are created, so "
+        "running it again never undoes an administrator's edits (mapping, names, deadlines)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
         wilayah = {}
         for order, (code, name, short, investigation) in enumerate(palembang.WILAYAH):
-            wilayah[code], _ = Wilayah.objects.update_or_create(
+            wilayah[code], _ = Wilayah.objects.get_or_create(
                 code=code,
                 defaults={
                     "name": name,
@@ -31,7 +34,7 @@ class Command(BaseCommand):
         order = 0
         for name, short, kind, code in palembang.UNITS:
             order += 1
-            Unit.objects.update_or_create(
+            Unit.objects.get_or_create(
                 name=name,
                 defaults={
                     "short_name": short,
@@ -43,7 +46,7 @@ class Command(BaseCommand):
             )
         for kecamatan, code in palembang.KECAMATAN_WILAYAH.items():
             order += 1
-            Unit.objects.update_or_create(
+            Unit.objects.get_or_create(
                 name=f"Kecamatan {kecamatan}",
                 defaults={
                     "short_name": f"Kec. {kecamatan}",
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                 },
             )
         for order, (code, name, description) in enumerate(palembang.CATEGORIES):
-            Category.objects.update_or_create(
+            Category.objects.get_or_create(
                 code=code, defaults={"name": name, "description": description, "order": order}
             )
         for stage, days, unit, basis in palembang.DEADLINES:
