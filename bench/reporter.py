@@ -1,0 +1,572 @@
+"""Reporter-side benchmark: submissions (with and without a 1 MB PDF), throughput under 4 and 16
+concurrent clients, access-code lookups, Argon2id alone, and gunicorn worker memory.
+
+All requests are real HTTP requests from this process to gunicorn on 127.0.0.1; the client
+runs on the same machine and so shares its cores with the server (its CPU time is reported).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import threading
+import time
+from collections import Counter
+
+from harness import (
+    PYTHON,
+    ROOT,
+    CpuMeter,
+    Server,
+    log,
+    memory_mib,
+    multipart,
+    request,
+    summary_ms,
+    wait_quiet,
+)
+
+NAME = "reporter"
+PDF_TARGET_BYTES = 1024 * 1024
+PDF_PAGES = 3
+
+# The targets (2-core machine), see bench/README.md.
+TARGET_SUBMIT_P50_MS = 150
+TARGET_RATE = 10.0
+TARGET_LOOKUP_P50_MS = 150
+TARGET_ARGON2_SHARE = 0.8
+TARGET_RSS_MIB = 120
+# Other processes using more than this many cores during a measurement make it "disturbed".
+DISTURBED_CORES = 0.25
+
+# Every client shares the address 127.0.0.1, so the per-address submission limit (default 300
+# an hour) would answer 429 after a few seconds of load. It is raised for the benchmark only;
+# the limiter itself still runs on every request (same cache reads and writes).
+SERVER_ENV = {"WBS_SUBMISSIONS_PER_ADDRESS_HOUR": "1000000000"}
+
+
+def add_arguments(parser) -> None:
+    group = parser.add_argument_group("reporter")
+    group.add_argument(
+        "--requests",
+        type=int,
+        default=50,
+        help="sequential requests per latency measurement (default 50)",
+    )
+    group.add_argument(
+        "--warmup",
+        type=int,
+        default=5,
+        help="warm-up requests before each latency measurement (default 5)",
+    )
+    group.add_argument(
+        "--clients",
+        default="4,16",
+        help="concurrent clients for the throughput runs (default 4,16)",
+    )
+    group.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile N in-process submissions (PDF, plain) and lookups with cProfile",
+    )
+
+
+# --- payload ---------------------------------------------------------------------------------
+
+
+def _noise_jpeg(target: int, seed: int) -> tuple[bytes, int, int]:
+    """A JPEG of random pixels of about `target` bytes (noise barely compresses, like a scan)."""
+    from PIL import Image
+
+    width, pixels = 1000, int(target / 0.6)
+    for _round in range(3):
+        height = max(16, pixels // width)
+        image = Image.frombytes(
+            "RGB", (width, height), random.Random(seed).randbytes(width * height * 3)
+        )
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=75)
+        data = out.getvalue()
+        if abs(len(data) - target) < target * 0.005:
+            break
+        pixels = int(pixels * target / len(data))
+    return data, width, height
+
+
+def build_pdf(target: int = PDF_TARGET_BYTES, pages: int = PDF_PAGES) -> bytes:
+    """A real PDF of about `target` bytes: `pages` A4 pages, each a scanned-looking JPEG with a
+    line of text, plus document metadata (which the app's check removes)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    per_page = (target - 3000) // pages
+    for number in range(pages):
+        jpeg, width, height = _noise_jpeg(per_page, seed=number)
+        pdf.add_blank_page(page_size=(595, 842))
+        page = pdf.pages[number]
+        image = pdf.make_stream(jpeg)
+        image.Type = pikepdf.Name.XObject
+        image.Subtype = pikepdf.Name.Image
+        image.Width, image.Height = width, height
+        image.ColorSpace = pikepdf.Name.DeviceRGB
+        image.BitsPerComponent = 8
+        image.Filter = pikepdf.Name.DCTDecode
+        page.Resources = pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F1=font), XObject=pikepdf.Dictionary(Im1=image)
+        )
+        page.Contents = pdf.make_stream(
+            b"q 555 0 0 700 20 100 cm /Im1 Do Q\n"
+            + b"BT /F1 14 Tf 20 60 Td (Bukti halaman %d) Tj ET\n" % (number + 1)
+        )
+    pdf.docinfo["/Author"] = "Bench Author"
+    pdf.docinfo["/Producer"] = "wbs bench"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+class Payloads:
+    def __init__(self, category: str, unit: int, pdf: bytes):
+        fields = {
+            "category": category,
+            "title": "Pungutan tidak resmi pada layanan perizinan",
+            "description": (
+                "Petugas loket meminta uang tambahan di luar tarif resmi untuk mempercepat "
+                "penerbitan izin. Kejadian berulang setiap minggu sejak awal tahun."
+            ),
+            "unit": str(unit),
+            "period": "Januari–Maret 2025",
+            "accused": json.dumps([{"name": "Fulan", "position": "Staf", "unit": "Dinas"}]),
+            "declaration": "true",
+            "identity_mode": "anonymous",
+            "reporter_type": "asn",
+        }
+        self.pdf_size = len(pdf)
+        self.with_pdf = multipart(fields, [("attachments", "bukti.pdf", "application/pdf", pdf)])
+        self.without = multipart(fields, [])
+
+
+def submit(port: int, payload: tuple[bytes, str]):
+    body, content_type = payload
+    return request(
+        port,
+        "POST",
+        "/api/v1/reports",
+        body=body,
+        headers={"Content-Type": content_type, "Content-Length": str(len(body))},
+    )
+
+
+def lookup(port: int, code: str):
+    body = json.dumps({"access_code": code}).encode()
+    return request(
+        port,
+        "POST",
+        "/api/v1/reporter/session",
+        body=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+
+def _expect(response, status: int, what: str) -> None:
+    if response.status != status:
+        raise RuntimeError(
+            f"{what}: HTTP {response.status} (expected {status}): {response.body[:500]!r}"
+        )
+
+
+def _timed(server: Server, count: int, one) -> dict:
+    """Run `one(i)` (returning a Response) `count` times in a row, with the CPU meter on."""
+    meter = CpuMeter(server.worker_pids()).start()
+    times = [one(i).seconds for i in range(count)]
+    cpu = meter.stop()
+    result = summary_ms(times)
+    busy = cpu["cores_by_group"]
+    result["cpu_ms_per_request"] = {
+        "gunicorn_workers": round(1000 * busy["gunicorn_workers"] * cpu["elapsed_s"] / count, 1),
+        "postgresql": round(1000 * busy["postgresql"] * cpu["elapsed_s"] / count, 1),
+    }
+    result["other_processes_cores"] = busy["other_processes"]
+    return result
+
+
+def sequential(server: Server, payload, count: int, warmup: int, codes: list[str]) -> dict:
+    port = server.port
+    for _ in range(warmup):
+        response = submit(port, payload)
+        _expect(response, 201, "warm-up submission")
+        codes.append(response.json()["access_code"])
+
+    def one(_i):
+        response = submit(port, payload)
+        _expect(response, 201, "submission")
+        data = response.json()
+        if not (data.get("registration_number") and data.get("access_code")):
+            raise RuntimeError(f"submission answered without a receipt: {data}")
+        codes.append(data["access_code"])
+        return response
+
+    return _timed(server, count, one)
+
+
+def lookups(server: Server, codes: list[str], count: int, warmup: int) -> dict:
+    for code in codes[:warmup]:
+        _expect(lookup(server.port, code), 200, "warm-up lookup")
+
+    def one(i):
+        response = lookup(server.port, codes[(warmup + i) % len(codes)])
+        _expect(response, 200, "lookup")
+        if "token" not in response.json():
+            raise RuntimeError("lookup answered without a token")
+        return response
+
+    return _timed(server, count, one)
+
+
+def wrong_lookups(server: Server, count: int) -> dict:
+    """Unknown (well-formed) codes: answered 401 after the same Argon2id work. Each counts
+    against the per-address failure limit (300 an hour), so only a few are sent."""
+
+    def one(i):
+        response = lookup(server.port, f"ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-{i:04d}")
+        _expect(response, 401, "wrong-code lookup")
+        return response
+
+    return _timed(server, count, one)
+
+
+def throughput(server: Server, payload, clients: int, duration: float) -> dict:
+    port = server.port
+    statuses: Counter = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients + 1)
+    first_error: list[str] = []
+    stop_at = 0.0
+
+    def client() -> None:
+        start_gate.wait()
+        while time.perf_counter() < stop_at:
+            try:
+                response = submit(port, payload)
+                key: int | str = response.status
+                ok = response.status == 201
+                if not ok and not first_error:
+                    first_error.append(f"HTTP {response.status}: {response.body[:300]!r}")
+            except OSError as exc:
+                key, ok = type(exc).__name__, False
+                if not first_error:
+                    first_error.append(repr(exc))
+            with lock:
+                statuses[key] += 1
+                if ok:
+                    latencies.append(response.seconds)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    meter = CpuMeter(server.worker_pids())
+    stop_at = time.perf_counter() + duration
+    meter.start()
+    start_gate.wait()
+    for thread in threads:
+        thread.join()
+    cpu = meter.stop()
+    elapsed = cpu["elapsed_s"]
+    ok = statuses.get(201, 0)
+    errors = sum(n for k, n in statuses.items() if k != 201)
+    result = {
+        "clients": clients,
+        "duration_s": round(elapsed, 1),
+        "completed": ok,
+        "errors": errors,
+        "statuses": {str(k): n for k, n in statuses.items()},
+        "per_s": round(ok / elapsed, 2),
+        "latency": summary_ms(latencies),
+        "other_processes_cores": cpu["cores_by_group"]["other_processes"],
+        "cpu": cpu,
+    }
+    if first_error:
+        result["first_error"] = first_error[0]
+    if ok:
+        result["cpu_ms_per_submission"] = {
+            group: round(1000 * used * elapsed / ok, 1)
+            for group, used in [
+                ("machine", cpu["machine_busy_cores"]),
+                *cpu["cores_by_group"].items(),
+            ]
+        }
+    return result
+
+
+def argon2_time(opslimit: int, memlimit: int, rounds: int = 20) -> dict:
+    import nacl.pwhash.argon2id as argon2id
+
+    code = b"0123456789ABCDEFGHJKMNPQ"  # a normalised 24-character Kode Akses
+    argon2id.kdf(32, code, os.urandom(argon2id.SALTBYTES), opslimit=opslimit, memlimit=memlimit)
+    times = []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(rounds):
+        salt = os.urandom(argon2id.SALTBYTES)
+        start = time.perf_counter()
+        argon2id.kdf(32, code, salt, opslimit=opslimit, memlimit=memlimit)
+        times.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "opslimit": opslimit,
+        "memlimit_mib": memlimit // (1024 * 1024),
+        "rounds": rounds,
+        "median_ms": round(1000 * statistics.median(times), 1),
+        "min_ms": round(1000 * min(times), 1),
+        "max_ms": round(1000 * max(times), 1),
+        # libsodium allocates (and the kernel zeroes) the whole memlimit on every call.
+        "page_faults_per_call": round((after.ru_minflt - before.ru_minflt) / rounds),
+        "user_ms_per_call": round(1000 * (after.ru_utime - before.ru_utime) / rounds, 1),
+        "system_ms_per_call": round(1000 * (after.ru_stime - before.ru_stime) / rounds, 1),
+    }
+
+
+def profile(server: Server, payloads: Payloads, count: int) -> str:
+    """cProfile of submissions and lookups, in-process (bench/profile_reporter.py)."""
+    command = [str(PYTHON), str(ROOT / "bench" / "profile_reporter.py")]
+    for name, (body, content_type) in (("pdf", payloads.with_pdf), ("plain", payloads.without)):
+        path = server.data_dir / f"profile-{name}.bin"
+        path.write_bytes(body)
+        command += [str(path), content_type]
+    result = subprocess.run(
+        [*command, str(count)],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode != 0:
+        return f"profiling failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def _phase(args, server: Server, name: str, measure) -> dict:
+    """Measure on a quiet machine: wait until other processes leave the cores alone, measure,
+    and measure again (up to --retries times) if other processes took more than
+    DISTURBED_CORES of CPU meanwhile. The kept result says how disturbed it was."""
+    for attempt in range(1, args.retries + 2):
+        quiet = wait_quiet(args.quiet_wait)
+        result = measure()
+        result["attempt"] = attempt
+        result["workers_after"] = [memory_mib(pid) for pid in server.worker_pids()]
+        result["waited_for_quiet_s"] = quiet["waited_s"]
+        other = result["other_processes_cores"]
+        result["disturbed"] = other > DISTURBED_CORES
+        if not result["disturbed"]:
+            return result
+        log(f"  {name}: other processes used {other} cores meanwhile (attempt {attempt})")
+    return result
+
+
+def run(args) -> dict:
+    clients_list = [int(c) for c in str(args.clients).split(",") if c.strip()]
+    cores = os.cpu_count() or 1
+    results: dict = {"benchmark": NAME, "cores": cores, "server_env_overrides": SERVER_ENV}
+    log("building the 1 MB PDF")
+    pdf = build_pdf()
+    with Server(workers=2, extra_env={**SERVER_ENV, **args.server_env}) as server:
+        settings = server.settings_values(
+            "WBS_CODE_OPSLIMIT", "WBS_CODE_MEMLIMIT", "DATABASES", "CACHES"
+        )
+        results["server"] = {
+            "gunicorn": "2 sync workers",
+            "database": settings["DATABASES"]["default"]["ENGINE"],
+            "conn_max_age": settings["DATABASES"]["default"].get("CONN_MAX_AGE"),
+            "cache": settings["CACHES"]["default"]["BACKEND"],
+        }
+        results["workers_at_start"] = [memory_mib(pid) for pid in server.worker_pids()]
+        port = server.port
+        categories = request(port, "GET", "/api/v1/public/categories").json()["categories"]
+        units = request(port, "GET", "/api/v1/public/units").json()["units"]
+        payloads = Payloads(categories[0]["code"], units[0]["id"], pdf)
+        results["attachment_bytes"] = payloads.pdf_size
+        results["request_bytes"] = len(payloads.with_pdf[0])
+        codes: list[str] = []
+        n, warm = args.requests, args.warmup
+
+        log(f"sequential submissions: {n} with a {payloads.pdf_size} B PDF")
+        results["submit_pdf"] = _phase(
+            args,
+            server,
+            "submissions",
+            lambda: sequential(server, payloads.with_pdf, n, warm, codes),
+        )
+        log(f"sequential submissions: {n} without attachment")
+        results["submit_plain"] = _phase(
+            args,
+            server,
+            "submissions",
+            lambda: sequential(server, payloads.without, n, warm, codes),
+        )
+        log(f"code lookups: {n}")
+        results["lookup"] = _phase(args, server, "lookups", lambda: lookups(server, codes, n, warm))
+        results["lookup_wrong_code"] = wrong_lookups(server, 10)
+
+        results["throughput"] = []
+        for label, payload in (("pdf", payloads.with_pdf), ("plain", payloads.without)):
+            for clients in clients_list if args.duration > 0 else []:
+                log(f"throughput: {clients} clients, {label}, {args.duration:g} s")
+                run_result = _phase(
+                    args,
+                    server,
+                    "throughput",
+                    lambda p=payload, c=clients: throughput(server, p, c, args.duration),
+                )
+                run_result["payload"] = label
+                results["throughput"].append(run_result)
+                log(f"  → {run_result['per_s']}/s, {run_result['errors']} errors")
+
+        results["workers"] = [{"pid": pid, **memory_mib(pid)} for pid in server.worker_pids()]
+        log("Argon2id in-process")
+        wait_quiet(args.quiet_wait)
+        results["argon2id"] = argon2_time(
+            settings["WBS_CODE_OPSLIMIT"], settings["WBS_CODE_MEMLIMIT"]
+        )
+        errors_logged = [
+            line
+            for line in server.log_text().splitlines()
+            if "Traceback" in line or " ERROR " in line or "[CRITICAL]" in line
+        ]
+        results["server_log_errors"] = errors_logged[:20]
+        if args.profile:
+            log(f"profiling {args.profile} in-process submissions")
+            wait_quiet(args.quiet_wait)
+            results["profile"] = profile(server, payloads, args.profile)
+    results["rows"] = evaluate(results)
+    return results
+
+
+def _cpu_note(s: dict) -> str:
+    per = s["cpu_ms_per_request"]
+    return (
+        f"{per['gunicorn_workers']:.0f} + {per['postgresql']:.0f} ms "
+        f"({s['other_processes_cores']:.2f} cores)"
+    )
+
+
+def _mark(s: dict) -> str:
+    if s.get("disturbed"):
+        return f" [disturbed: others used {s['other_processes_cores']:.2f} cores]"
+    return ""
+
+
+def evaluate(r: dict) -> list[dict]:
+    """Table rows: metric, value, target, verdict (PASS / FAIL / info)."""
+    rows = []
+
+    def row(metric: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
+        rows.append({"metric": metric, "value": value, "target": target, "verdict": verdict})
+
+    size_mb = r["attachment_bytes"] / (1024 * 1024)
+    for key, label in (
+        ("submit_pdf", f"submission, {size_mb:.2f} MiB PDF"),
+        ("submit_plain", "submission, no attachment"),
+    ):
+        s = r[key]
+        row(
+            f"{label}: p50 (n={s['n']}, sequential)",
+            f"{s['p50_ms']:.0f} ms{_mark(s)}",
+            f"≤ {TARGET_SUBMIT_P50_MS} ms",
+            s["p50_ms"] <= TARGET_SUBMIT_P50_MS,
+        )
+        row(f"{label}: p95", f"{s['p95_ms']:.0f} ms")
+        row(f"{label}: CPU ms per request, worker + postgres (other load)", _cpu_note(s))
+
+    argon = r["argon2id"]
+    ceiling = r["cores"] / (argon["median_ms"] / 1000)
+    argon_target = TARGET_ARGON2_SHARE * ceiling
+    for t in r["throughput"]:
+        label = f"{t['clients']} clients, " + (
+            f"{size_mb:.2f} MiB PDF" if t["payload"] == "pdf" else "no attachment"
+        )
+        row(
+            f"throughput, {label}",
+            f"{t['per_s']:.1f} /s, {t['errors']} errors{_mark(t)}",
+            f"≥ {TARGET_RATE:g} /s, 0 errors",
+            t["per_s"] >= TARGET_RATE and t["errors"] == 0,
+        )
+        row(
+            f"throughput vs Argon2id bound, {label}",
+            f"{t['per_s']:.1f} /s = {100 * t['per_s'] / ceiling:.0f}% of {ceiling:.1f} /s",
+            f"≥ {argon_target:.1f} /s (80%)",
+            t["per_s"] >= argon_target,
+        )
+        row(
+            f"  latency under load, {label}: p50 / p95",
+            f"{t['latency']['p50_ms']:.0f} / {t['latency']['p95_ms']:.0f} ms",
+        )
+        if t["completed"]:
+            per = t["cpu_ms_per_submission"]
+            rest = per["redis"] + per["bench_client"] + per["unattributed"]
+            own = per["gunicorn_workers"] + per["postgresql"] + rest
+            row(
+                f"  CPU ms per submission, {label}: ours = workers + postgres + rest",
+                f"{own:.0f} = {per['gunicorn_workers']:.0f} + {per['postgresql']:.0f} + "
+                f"{rest:.0f} (+ {per['other_processes']:.0f} by others)",
+            )
+            capacity = r["cores"] * 1000 / own
+            row(
+                f"  capacity if the cores were ours alone, {label} (estimate)",
+                f"{capacity:.1f} /s = {100 * capacity / ceiling:.0f}% of Argon2id bound",
+            )
+
+    s = r["lookup"]
+    row(
+        f"code lookup: p50 (n={s['n']}, sequential)",
+        f"{s['p50_ms']:.0f} ms{_mark(s)}",
+        f"≤ {TARGET_LOOKUP_P50_MS} ms",
+        s["p50_ms"] <= TARGET_LOOKUP_P50_MS,
+    )
+    row("code lookup: p95", f"{s['p95_ms']:.0f} ms")
+    row("code lookup: CPU ms per request, worker + postgres (other load)", _cpu_note(s))
+    w = r["lookup_wrong_code"]
+    row(f"wrong-code lookup: p50 / p95 (n={w['n']})", f"{w['p50_ms']:.0f} / {w['p95_ms']:.0f} ms")
+    row(
+        f"Argon2id alone (ops {argon['opslimit']}, {argon['memlimit_mib']} MiB), median of "
+        f"{argon['rounds']}",
+        f"{argon['median_ms']:.1f} ms (user {argon['user_ms_per_call']:.0f} + "
+        f"kernel {argon['system_ms_per_call']:.0f} ms)",
+        f"→ bound {r['cores']} cores ÷ Argon2id = {ceiling:.1f} /s",
+    )
+    start = ", ".join(f"{w.get('VmRSS')}" for w in r.get("workers_at_start", []))
+    if start:
+        row("worker RSS at start, before any request", f"{start} MiB")
+    for worker in r["workers"]:
+        row(
+            f"worker {worker['pid']} RSS after load (peak VmHWM {worker.get('VmHWM')} MiB)",
+            f"{worker.get('VmRSS')} MiB",
+            f"≤ {TARGET_RSS_MIB} MiB",
+            worker.get("VmRSS", 1e9) <= TARGET_RSS_MIB,
+        )
+        if worker.get("VmHWM", 0) > TARGET_RSS_MIB:
+            row(
+                f"  worker {worker['pid']}: peak (VmHWM) above {TARGET_RSS_MIB} MiB",
+                f"{worker.get('VmHWM')} MiB",
+                "(peak: not judged)",
+            )
+    return rows
