@@ -198,8 +198,10 @@ def create_report(request):
         return _error(_("Some files were refused."), 400, {"attachments": problem.messages})
     from .views import _submit
 
+    if not ratelimit.submission_claim(request):
+        ratelimit.record_refusal(request, "submission")
+        return _error(_("Too many reports from here in a short time. Try again later."), 429)
     receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
-    ratelimit.submission_made(request)
     return JsonResponse(
         {"registration_number": receipt.registration_number, "access_code": receipt.access_code},
         status=201,

@@ -113,9 +113,18 @@ def submission_blocked(request) -> bool:
     return any(_count(key) >= limits[kind] for kind, key, _ in _keys(request, "submit", HOUR))
 
 
-def submission_made(request) -> None:
-    for _kind, key, ttl in _keys(request, "submit", HOUR):
-        _hit(key, ttl)
+def submission_claim(request) -> bool:
+    """Count this submission *before* the expensive work, atomically; False when it is over a
+    limit (then nothing is stored). Concurrent requests cannot slip past the limit."""
+    limits = {
+        "session": settings.WBS_SUBMISSIONS_PER_SESSION_HOUR,
+        "address": settings.WBS_SUBMISSIONS_PER_ADDRESS_HOUR,
+    }
+    over = False
+    for kind, key, ttl in _keys(request, "submit", HOUR):
+        if _hit(key, ttl) > limits[kind]:
+            over = True
+    return not over
 
 
 def record_refusal(request, action: str) -> None:

@@ -104,8 +104,20 @@ def report_new(request):
             except services.UploadProblem as problem:
                 upload_problems = problem.messages
         if form_ok and formset_ok and not upload_problems:
+            if not ratelimit.submission_claim(request):
+                ratelimit.record_refusal(request, "submission")
+                return render(
+                    request,
+                    "intake/report_form.html",
+                    {
+                        "form": form,
+                        "formset": formset,
+                        "rate_limited": True,
+                        "files_lost": files_chosen,
+                    },
+                    status=429,
+                )
             receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
-            ratelimit.submission_made(request)
             response = redirect("intake:receipt")
             _attach_receipt(request, response, receipt)
             return response

@@ -435,3 +435,24 @@ def test_risk_ten_thousand_random_guesses_hit_nothing(staff, settings):
     guesses = (codes.normalise_code(codes.new_access_code()) for _ in range(10_000))
     hits = sum(crypto.keyed_hash("access-code", g.encode()) in lookups for g in guesses)
     assert hits == 0
+
+
+def test_item27_submissions_are_counted_before_the_work(staff, settings, monkeypatch):
+    """A burst of concurrent valid submissions cannot slip past the limit: the count is taken
+    (atomically) before the expensive work, so the (limit+1)-th is refused before storing."""
+    from wbs.intake import ratelimit, services
+
+    settings.WBS_SUBMISSIONS_PER_SESSION_HOUR = 2
+    client = Client()
+    calls = []
+    real = services.submit_report
+
+    def spy(**kwargs):
+        calls.append(ratelimit.submission_blocked)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "submit_report", spy)
+    statuses = [
+        client.post(reverse("intake:report_new"), form_data()).status_code for _ in range(3)
+    ]
+    assert statuses == [302, 302, 429] and len(calls) == 2
