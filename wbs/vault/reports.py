@@ -118,48 +118,82 @@ def identity_holders():
     )
 
 
-def _grants_for_new_report(report, rk: bytes, ik: bytes | None) -> list[KeyGrant]:
-    recovery = active_recovery_key()
-    if recovery is None:
-        raise RuntimeError("no active recovery key: run `manage.py init_vault` first")
-    grants = [
-        KeyGrant(
+@dataclass(frozen=True)
+class Recipients:
+    """Who receives a new report's keys: the recovery key, the receiving staff (report key) and
+    the identity holders (identity key). Looked up once per submission, or once per batch."""
+
+    recovery: object
+    receivers: dict[int, bytes]
+    holders: dict[int, bytes]
+
+    @classmethod
+    def now(cls) -> "Recipients":
+        recovery = active_recovery_key()
+        if recovery is None:
+            raise RuntimeError("no active recovery key: run `manage.py init_vault` first")
+        return cls(recovery, public_keys_of(receiving_users()), public_keys_of(identity_holders()))
+
+
+def _grants_for_new_report(report, rk: bytes, ik: bytes | None, to: Recipients) -> list[KeyGrant]:
+    def grant(kind, key, public, *, user_id=None, reason=""):
+        recovery = to.recovery if user_id is None else None
+        return KeyGrant(
             report=report,
-            key_kind=KeyGrant.KeyKind.REPORT,
+            key_kind=kind,
+            user_id=user_id,
             recovery_key=recovery,
-            sealed_key=crypto.seal(recovery.public_key, rk),
-        ),
+            sealed_key=crypto.seal(public, key),
+            reason=reason,
+        )
+
+    grants = [grant(KeyGrant.KeyKind.REPORT, rk, to.recovery.public_key)]
+    grants += [
+        grant(KeyGrant.KeyKind.REPORT, rk, public, user_id=user_id, reason="new report")
+        for user_id, public in to.receivers.items()
     ]
-    for user_id, public in public_keys_of(receiving_users()).items():
-        grants.append(
-            KeyGrant(
-                report=report,
-                key_kind=KeyGrant.KeyKind.REPORT,
-                user_id=user_id,
-                sealed_key=crypto.seal(public, rk),
-                reason="new report",
-            )
-        )
     if ik is not None:
-        grants.append(
-            KeyGrant(
-                report=report,
-                key_kind=KeyGrant.KeyKind.IDENTITY,
-                recovery_key=recovery,
-                sealed_key=crypto.seal(recovery.public_key, ik),
-            )
-        )
-        for user_id, public in public_keys_of(identity_holders()).items():
-            grants.append(
-                KeyGrant(
-                    report=report,
-                    key_kind=KeyGrant.KeyKind.IDENTITY,
-                    user_id=user_id,
-                    sealed_key=crypto.seal(public, ik),
-                    reason="inspektur",
-                )
-            )
+        grants.append(grant(KeyGrant.KeyKind.IDENTITY, ik, to.recovery.public_key))
+        grants += [
+            grant(KeyGrant.KeyKind.IDENTITY, ik, public, user_id=user_id, reason="inspektur")
+            for user_id, public in to.holders.items()
+        ]
     return grants
+
+
+def _encrypt_report(report, rk, ik, *, title, details, identity, accused) -> list[Accused]:
+    """Fill the report's ciphertext columns; return its (unsaved) terlapor rows."""
+    pk = report.pk
+    report.title_ct = _enc(rk, title, "report", "title", pk)
+    report.details_ct = _enc(rk, asdict(details), "report", "details", pk)
+    report.identity_ct = _enc(ik, asdict(identity), "report", "identity", pk) if ik else None
+    rows = []
+    for position, person in enumerate(accused, start=1):
+        row = Accused(id=uuid.uuid4(), report=report, position=position)
+        row.data_ct = _enc(rk, asdict(person), "accused", "data", row.id)
+        rows.append(row)
+    return rows
+
+
+def _access_code(report, rk: bytes, ik: bytes | None) -> tuple[AccessCode, str]:
+    """A new Kode Akses and its (unsaved) row: keyed-hash lookup, keys wrapped under Argon2id."""
+    from django.conf import settings
+
+    code = codes.new_access_code()
+    normalised = codes.normalise_code(code)
+    salt = crypto.new_salt()
+    ops, mem = settings.WBS_CODE_OPSLIMIT, settings.WBS_CODE_MEMLIMIT
+    code_key = crypto.derive_key(normalised.encode(), salt, opslimit=ops, memlimit=mem)
+    wrapped = json.dumps({"rk": rk.hex(), "ik": ik.hex() if ik else None}).encode()
+    row = AccessCode(
+        report=report,
+        lookup=crypto.keyed_hash("access-code", normalised.encode()),
+        salt=salt,
+        opslimit=ops,
+        memlimit=mem,
+        wrapped_keys=crypto.encrypt(code_key, wrapped, ad=_ACCESS_AD + str(report.pk).encode()),
+    )
+    return row, code
 
 
 def seal_new_report(
@@ -179,44 +213,20 @@ def seal_new_report(
     recovery key and to every receiving user, wrapped under the new Kode Akses, and — for a
     registered reporter — sealed to their own key; `keyring` (the reporter's) learns them.
     """
-    from django.conf import settings
-
     rk = crypto.new_key()
     ik = crypto.new_key() if identity else None
-    pk = report.pk
-    report.title_ct = _enc(rk, title, "report", "title", pk)
-    report.details_ct = _enc(rk, asdict(details), "report", "details", pk)
-    report.identity_ct = _enc(ik, asdict(identity), "report", "identity", pk) if ik else None
-    report.save(force_insert=True)
-
-    rows = []
-    for position, person in enumerate(accused, start=1):
-        row = Accused(id=uuid.uuid4(), report=report, position=position)
-        row.data_ct = _enc(rk, asdict(person), "accused", "data", row.id)
-        rows.append(row)
-    Accused.objects.bulk_create(rows)
-    KeyGrant.objects.bulk_create(_grants_for_new_report(report, rk, ik))
-
-    code = codes.new_access_code()
-    normalised = codes.normalise_code(code)
-    salt = crypto.new_salt()
-    ops, mem = settings.WBS_CODE_OPSLIMIT, settings.WBS_CODE_MEMLIMIT
-    code_key = crypto.derive_key(normalised.encode(), salt, opslimit=ops, memlimit=mem)
-    wrapped = {"rk": rk.hex(), "ik": ik.hex() if ik else None}
-    AccessCode.objects.create(
-        report=report,
-        lookup=crypto.keyed_hash("access-code", normalised.encode()),
-        salt=salt,
-        opslimit=ops,
-        memlimit=mem,
-        wrapped_keys=crypto.encrypt(
-            code_key, json.dumps(wrapped).encode(), ad=_ACCESS_AD + str(pk).encode()
-        ),
+    accused_rows = _encrypt_report(
+        report, rk, ik, title=title, details=details, identity=identity, accused=accused
     )
+    report.save(force_insert=True)
+    Accused.objects.bulk_create(accused_rows)
+    KeyGrant.objects.bulk_create(_grants_for_new_report(report, rk, ik, Recipients.now()))
+    access_row, code = _access_code(report, rk, ik)
+    access_row.save(force_insert=True)
     if reporter_user is not None:
         _seal_to_reporter(reporter_user, report, rk, ik)
     if keyring is not None:
-        keyring.add_report(pk, rk=rk, ik=ik)
+        keyring.add_report(report.pk, rk=rk, ik=ik)
     return Submission(access_code=code)
 
 
@@ -502,23 +512,29 @@ def open_attachment(
 # --- grants ---------------------------------------------------------------------------------
 
 
-def grant_report_key(keyring: Keyring, report: Report, user, *, granted_by, reason: str) -> bool:
-    """Seal the report key held by `keyring` to `user`. False if they have no key pair."""
-    rk = keyring._key(report, "report")
+def _grant(keyring: Keyring, report: Report, user, kind: str, *, granted_by, reason: str) -> bool:
+    key = keyring._key(report, kind)
     public = public_keys_of([user]).get(user.pk)
     if public is None:
         return False
     KeyGrant.objects.update_or_create(
         report=report,
-        key_kind=KeyGrant.KeyKind.REPORT,
+        key_kind=kind,
         user=user,
         defaults={
-            "sealed_key": crypto.seal(public, rk),
+            "sealed_key": crypto.seal(public, key),
             "granted_by": granted_by,
             "reason": reason,
         },
     )
     return True
+
+
+def grant_report_key(keyring: Keyring, report: Report, user, *, granted_by, reason: str) -> bool:
+    """Seal the report key held by `keyring` to `user`. False if they have no key pair."""
+    return _grant(
+        keyring, report, user, KeyGrant.KeyKind.REPORT, granted_by=granted_by, reason=reason
+    )
 
 
 # --- bulk sealing (demo data and benchmarks) ------------------------------------------------
@@ -539,88 +555,29 @@ def seal_reports_in_bulk(items: list[BulkItem], keyring: Keyring | None = None) 
     bulk insert per table. Argon2id is paid only for items that ask for an access code.
     Returns the access codes (None where none was made); `keyring` learns every report key
     (the seeder uses it to write casework). Run inside a transaction."""
-    from django.conf import settings
-
-    recovery = active_recovery_key()
-    if recovery is None:
-        raise RuntimeError("no active recovery key: run `manage.py init_vault` first")
-    receivers = public_keys_of(receiving_users())
-    holders = public_keys_of(identity_holders())
+    to = Recipients.now()
     reports, accused_rows, grants, access_rows, codes_out = [], [], [], [], []
     for item in items:
-        report, pk = item.report, item.report.pk
         rk = crypto.new_key()
         ik = crypto.new_key() if item.identity else None
-        report.title_ct = _enc(rk, item.title, "report", "title", pk)
-        report.details_ct = _enc(rk, asdict(item.details), "report", "details", pk)
-        report.identity_ct = (
-            _enc(ik, asdict(item.identity), "report", "identity", pk) if ik else None
+        accused_rows += _encrypt_report(
+            item.report,
+            rk,
+            ik,
+            title=item.title,
+            details=item.details,
+            identity=item.identity,
+            accused=item.accused,
         )
-        reports.append(report)
-        for position, person in enumerate(item.accused, start=1):
-            row = Accused(id=uuid.uuid4(), report=report, position=position)
-            row.data_ct = _enc(rk, asdict(person), "accused", "data", row.id)
-            accused_rows.append(row)
-        grants.append(
-            KeyGrant(
-                report=report,
-                key_kind="report",
-                recovery_key=recovery,
-                sealed_key=crypto.seal(recovery.public_key, rk),
-            )
-        )
-        for user_id, public in receivers.items():
-            grants.append(
-                KeyGrant(
-                    report=report,
-                    key_kind="report",
-                    user_id=user_id,
-                    sealed_key=crypto.seal(public, rk),
-                    reason="new report",
-                )
-            )
-        if ik is not None:
-            grants.append(
-                KeyGrant(
-                    report=report,
-                    key_kind="identity",
-                    recovery_key=recovery,
-                    sealed_key=crypto.seal(recovery.public_key, ik),
-                )
-            )
-            for user_id, public in holders.items():
-                grants.append(
-                    KeyGrant(
-                        report=report,
-                        key_kind="identity",
-                        user_id=user_id,
-                        sealed_key=crypto.seal(public, ik),
-                        reason="inspektur",
-                    )
-                )
+        reports.append(item.report)
+        grants += _grants_for_new_report(item.report, rk, ik, to)
         code = None
         if item.with_access_code:
-            code = codes.new_access_code()
-            normalised = codes.normalise_code(code)
-            salt = crypto.new_salt()
-            ops, mem = settings.WBS_CODE_OPSLIMIT, settings.WBS_CODE_MEMLIMIT
-            code_key = crypto.derive_key(normalised.encode(), salt, opslimit=ops, memlimit=mem)
-            wrapped = json.dumps({"rk": rk.hex(), "ik": ik.hex() if ik else None}).encode()
-            access_rows.append(
-                AccessCode(
-                    report=report,
-                    lookup=crypto.keyed_hash("access-code", normalised.encode()),
-                    salt=salt,
-                    opslimit=ops,
-                    memlimit=mem,
-                    wrapped_keys=crypto.encrypt(
-                        code_key, wrapped, ad=_ACCESS_AD + str(pk).encode()
-                    ),
-                )
-            )
+            access_row, code = _access_code(item.report, rk, ik)
+            access_rows.append(access_row)
         codes_out.append(code)
         if keyring is not None:
-            keyring.add_report(pk, rk=rk, ik=ik)
+            keyring.add_report(item.report.pk, rk=rk, ik=ik)
     Report.objects.bulk_create(reports, batch_size=1000)
     Accused.objects.bulk_create(accused_rows, batch_size=1000)
     KeyGrant.objects.bulk_create(grants, batch_size=2000)
@@ -663,21 +620,9 @@ def preload_grants(keyring: Keyring, reports) -> None:
 
 def grant_identity_key(keyring: Keyring, report: Report, user, *, granted_by, reason: str) -> bool:
     """Seal the identity key held by `keyring` (an Inspektur's) to `user`."""
-    ik = keyring._key(report, "identity")
-    public = public_keys_of([user]).get(user.pk)
-    if public is None:
-        return False
-    KeyGrant.objects.update_or_create(
-        report=report,
-        key_kind=KeyGrant.KeyKind.IDENTITY,
-        user=user,
-        defaults={
-            "sealed_key": crypto.seal(public, ik),
-            "granted_by": granted_by,
-            "reason": reason,
-        },
+    return _grant(
+        keyring, report, user, KeyGrant.KeyKind.IDENTITY, granted_by=granted_by, reason=reason
     )
-    return True
 
 
 def revoke_report_key(report: Report, user) -> int:
