@@ -81,7 +81,8 @@ def inbox_view(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            reports = reports.filter(registration_number__iexact=data["q"].strip())
+            # Numbers are stored upper-case: an exact match uses the unique index.
+            reports = reports.filter(registration_number=data["q"].strip().upper())
         if data["status"]:
             reports = reports.filter(status=data["status"])
         for name in ("category", "unit", "wilayah"):
@@ -102,7 +103,9 @@ def inbox_view(request):
         if data["received_to"]:
             reports = reports.filter(received_on__lte=data["received_to"])
         sort = data["sort"] or sort
-    reports = reports.order_by(sort, "registration_number")
+    # The tie-break runs in the same direction, so one index serves the whole ORDER BY.
+    tiebreak = "-registration_number" if sort.startswith("-") else "registration_number"
+    reports = reports.order_by(sort, tiebreak)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     vault.preload_grants(request.keyring, rows)

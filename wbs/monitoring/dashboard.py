@@ -47,9 +47,10 @@ def _list_table(
 
 def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
     data: dict = {"suppressed": suppress, "threshold": threshold}
+    summary = figures.Summary(filters)
 
     # Tabel 1: year × (received, followed up); percentages hidden with either count.
-    t1 = figures.table1(filters)
+    t1 = summary.table1()
     grid = [[row["received"], row["followed"]] for row in t1]
     flags = suppress_grid(grid, threshold) if suppress and grid else None
     data["table1"] = []
@@ -68,7 +69,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
             }
         )
 
-    by_status = figures.counts_by(filters, "status")
+    by_status = summary.counts_by("status")
     data["status"] = _list_table(
         by_status,
         [(s.value, s.label) for s in Status],
@@ -82,7 +83,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
     waiting_row = list(Status).index(Status.PERLU_KELENGKAPAN)
     data["waiting_text"] = data["status"]["rows"][waiting_row]["text"]
     data["category"] = _list_table(
-        figures.counts_by(filters, "category_id"),
+        summary.counts_by("category_id"),
         list(Category.objects.values_list("pk", "name")),
         suppress=suppress,
         threshold=threshold,
@@ -90,7 +91,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
         chart_id="ch-category",
     )
     data["wilayah"] = _list_table(
-        figures.counts_by(filters, "wilayah_id"),
+        summary.counts_by("wilayah_id"),
         list(Wilayah.objects.values_list("pk", "short_name")),
         suppress=suppress,
         threshold=threshold,
@@ -98,7 +99,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
         chart_id="ch-wilayah",
     )
     data["unit"] = _list_table(
-        figures.counts_by(filters, "unit_id"),
+        summary.counts_by("unit_id"),
         list(Unit.objects.values_list("pk", "name")),
         suppress=suppress,
         threshold=threshold,
@@ -107,7 +108,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
     )
 
     # Year × month grid with totals.
-    monthly = figures.monthly(filters)
+    monthly = summary.monthly()
     years = sorted({year for year, _m in monthly})
     grid = [[monthly.get((year, m), 0) for m in range(1, 13)] for year in years]
     flags = suppress_grid(grid, threshold) if suppress and grid else None

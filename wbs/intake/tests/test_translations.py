@@ -42,13 +42,19 @@ def test_every_entry_is_translated():
 
 def test_placeholders_are_kept():
     pattern = r"%\(\w+\)[-#0 +.\d]*[sdf]"
-    assert [m for m, s, _f in ENTRIES
-            if sorted(re.findall(pattern, m)) != sorted(re.findall(pattern, s or ""))] == []
+    assert [
+        m
+        for m, s, _f in ENTRIES
+        if sorted(re.findall(pattern, m)) != sorted(re.findall(pattern, s or ""))
+    ] == []
 
 
 def test_compiled_catalogue_matches_the_source():
     with (LOCALE / "django.mo").open("rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
-    missing = [m for m, s, _f in ENTRIES
-               if "%(" not in m and "\\" not in m and catalogue.gettext(m) == m and s != m]
+    missing = [
+        m
+        for m, s, _f in ENTRIES
+        if "%(" not in m and "\\" not in m and catalogue.gettext(m) == m and s != m
+    ]
     assert missing == []

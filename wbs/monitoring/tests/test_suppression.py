@@ -54,3 +54,19 @@ def test_large_values_stay_visible():
 
 def test_secondary_flag_is_distinct():
     assert SECONDARY in suppress_list([2, 9, 9], 3)["cells"]
+
+
+def test_percentile_from_histogram_equals_percentile_cont():
+    import random
+
+    from wbs.monitoring.figures import percentile_cont, percentile_from_histogram
+
+    rng = random.Random(7)
+    for _ in range(200):
+        values = sorted(rng.randint(0, 30) for _ in range(rng.randint(1, 40)))
+        histogram = {}
+        for v in values:
+            histogram[v] = histogram.get(v, 0) + 1
+        for fraction in (0.5, 0.9):
+            assert percentile_from_histogram(histogram, fraction) == percentile_cont(values,
+                                                                                     fraction)
