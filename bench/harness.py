@@ -8,9 +8,13 @@ only configured through its environment.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -19,7 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +51,14 @@ _APP_ENV_NAMES = {
     "DEFAULT_FROM_EMAIL",
 }
 
+# (username, roles[, wilayah code]) created with create_staff_user before anything else.
 STAFF_USERS = [
     ("bench-verifikator-1", ["verifikator"]),
     ("bench-verifikator-2", ["verifikator"]),
     ("bench-inspektur", ["inspektur"]),
 ]
+# Other processes using more than this many cores during a measurement make it "disturbed".
+DISTURBED_CORES = 0.25
 
 
 def log(message: str) -> None:
@@ -88,9 +98,14 @@ class Response:
     status: int
     body: bytes
     seconds: float
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
     def json(self):
         return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
 
 
 def request(
@@ -109,7 +124,7 @@ def request(
         response = conn.getresponse()
         data = response.read()
         elapsed = time.perf_counter() - start
-        return Response(response.status, data, elapsed)
+        return Response(response.status, data, elapsed, response.getheaders())
     finally:
         conn.close()
 
@@ -135,6 +150,106 @@ def multipart(
         )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def totp(secret_b32: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 code (SHA-1, 30 s, 6 digits: django-otp's TOTPDevice defaults)."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if at is None else at) // step)
+    digest = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return str(number % 10**digits).zfill(digits)
+
+
+_CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Browser:
+    """A cookie jar and a CSRF token over `request()`: what a browser does for the staff pages.
+    Redirects are not followed (except by `staff_login`), so a test can check them; POSTs carry
+    `Origin` and `Sec-Fetch-Site: same-origin` as a browser's would."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.csrf_token: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _headers(self, extra: dict | None = None) -> dict:
+        headers = {"Accept-Language": "id"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers.update(extra or {})
+        return headers
+
+    def _keep(self, response: Response) -> Response:
+        for name, value in response.headers:
+            if name.lower() != "set-cookie":
+                continue
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            for key, morsel in jar.items():
+                expired = morsel["max-age"] == "0" or (
+                    morsel["expires"] and "1970" in morsel["expires"]
+                )
+                if expired or not morsel.value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = morsel.value
+        found = _CSRF_FIELD.search(response.body)
+        if found:
+            self.csrf_token = found.group(1).decode()
+        return response
+
+    def get(self, path: str) -> Response:
+        return self._keep(request(self.port, "GET", path, headers=self._headers()))
+
+    def post(self, path: str, fields: dict[str, str] | None = None) -> Response:
+        data = dict(fields or {})
+        if self.csrf_token:
+            data.setdefault("csrfmiddlewaretoken", self.csrf_token)
+        body = urllib.parse.urlencode(data).encode()
+        headers = self._headers(
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": self.origin,
+                "Sec-Fetch-Site": "same-origin",
+            }
+        )
+        return self._keep(request(self.port, "POST", path, body=body, headers=headers))
+
+    def follow(self, response: Response, limit: int = 5) -> Response:
+        """GET the redirect chain from `response` to its end."""
+        while response.status in (301, 302, 303) and limit > 0:
+            location = urllib.parse.urlsplit(response.header("Location") or "/")
+            response = self.get(location.path + (f"?{location.query}" if location.query else ""))
+            limit -= 1
+        return response
+
+
+def staff_login(browser: Browser, username: str, password: str, totp_secret: str) -> Response:
+    """Log in the way a person does: the log-in page, the password, the code page, the TOTP
+    code; then follow the redirects to the first page. Returns that page (expects 200)."""
+    page = browser.get("/staf/masuk/")
+    if page.status != 200 or not browser.csrf_token:
+        raise RuntimeError(f"log-in page: HTTP {page.status}")
+    step = browser.post("/staf/masuk/", {"username": username, "password": password})
+    if step.status != 302 or "/staf/masuk/kode/" not in (step.header("Location") or ""):
+        raise RuntimeError(f"{username}: password step answered HTTP {step.status}")
+    browser.follow(step)
+    done = browser.post("/staf/masuk/kode/", {"token": totp(totp_secret)})
+    if done.status != 302:
+        raise RuntimeError(
+            f"{username}: TOTP step answered HTTP {done.status}: {done.body[:300]!r}"
+        )
+    first = browser.follow(done)
+    if first.status != 200:
+        raise RuntimeError(f"{username}: first page after log-in answered HTTP {first.status}")
+    return first
 
 
 # --- /proc -----------------------------------------------------------------------------------
@@ -173,9 +288,10 @@ def system_cpu() -> tuple[float, float]:
     return total - idle, total
 
 
-def process_cpu() -> dict[int, tuple[str, float]]:
-    """pid → (command name, CPU seconds incl. reaped children) for every readable process.
-    Children's time matters for PostgreSQL: a backend that exits is added to the postmaster."""
+def process_cpu() -> dict[int, tuple[str, float, int]]:
+    """pid → (command name, CPU seconds incl. reaped children, parent pid) for every readable
+    process. Children's time matters for PostgreSQL: a backend that exits is added to the
+    postmaster."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -187,7 +303,7 @@ def process_cpu() -> dict[int, tuple[str, float]]:
         head, _sep, tail = stat.rpartition(")")
         fields = tail.split()
         ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
-        found[int(entry.name)] = (head.partition("(")[2], ticks / CLOCK_TICKS)
+        found[int(entry.name)] = (head.partition("(")[2], ticks / CLOCK_TICKS, int(fields[1]))
     return found
 
 
@@ -256,10 +372,21 @@ class CpuMeter:
         groups = dict.fromkeys(
             ("gunicorn_workers", "postgresql", "redis", "bench_client", "other_processes"), 0.0
         )
-        for pid, (name, seconds) in procs.items():
+        for pid, (name, seconds, _ppid) in procs.items():
             before = self._procs.get(pid)
             used = seconds - before[1] if before and before[0] == name else seconds
             groups[self._group(pid, name)] += max(0.0, used)
+        # A process that ended meanwhile had its whole lifetime's CPU added to its parent's
+        # (reaped children) time, which is counted above: take off what it had used before the
+        # start. Without this, a PostgreSQL backend kept open across measurements
+        # (DATABASE_CONN_MAX_AGE > 0) and closed during one would be counted for its lifetime.
+        for pid, (name, seconds, ppid) in self._procs.items():
+            if pid in procs and procs[pid][0] == name:
+                continue
+            parent = self._procs.get(ppid) or procs.get(ppid)
+            if parent is not None:
+                groups[self._group(ppid, parent[0])] -= seconds
+        groups = {k: max(0.0, v) for k, v in groups.items()}
         by_group = {k: round(v / elapsed, 2) for k, v in groups.items()}
         by_group["unattributed"] = round(max(0.0, machine_cores - sum(by_group.values())), 2)
         return {
@@ -269,6 +396,43 @@ class CpuMeter:
             "cores_by_group": by_group,
             "workers_cpu_s": round(groups["gunicorn_workers"], 2),
         }
+
+
+def timed(worker_pids: list[int], count: int, one) -> dict:
+    """Run `one(i)` (returning a Response) `count` times in a row with the CPU meter on: latency
+    summary plus CPU ms per request of the gunicorn workers and of PostgreSQL."""
+    meter = CpuMeter(worker_pids).start()
+    responses = [one(i) for i in range(count)]
+    cpu = meter.stop()
+    result = summary_ms([r.seconds for r in responses])
+    busy = cpu["cores_by_group"]
+    result["cpu_ms_per_request"] = {
+        "gunicorn_workers": round(1000 * busy["gunicorn_workers"] * cpu["elapsed_s"] / count, 1),
+        "postgresql": round(1000 * busy["postgresql"] * cpu["elapsed_s"] / count, 1),
+    }
+    result["other_processes_cores"] = busy["other_processes"]
+    result["machine_busy_cores"] = cpu["machine_busy_cores"]
+    result["response_bytes_max"] = max((len(r.body) for r in responses), default=0)
+    return result
+
+
+def quiet_measure(args, worker_pids, name: str, measure) -> dict:
+    """Measure on a quiet machine: wait (at most args.quiet_wait s) until other processes leave
+    the cores alone, measure, and measure again (up to args.retries times) if other processes
+    took more than DISTURBED_CORES meanwhile. `worker_pids` is a callable (workers can be
+    replaced). The kept result says how disturbed it was."""
+    for attempt in range(1, args.retries + 2):
+        quiet = wait_quiet(args.quiet_wait)
+        result = measure()
+        result["attempt"] = attempt
+        result["workers_after"] = [memory_mib(pid) for pid in worker_pids()]
+        result["waited_for_quiet_s"] = quiet["waited_s"]
+        other = result["other_processes_cores"]
+        result["disturbed"] = other > DISTURBED_CORES
+        if not result["disturbed"]:
+            return result
+        log(f"  {name}: other processes used {other} cores meanwhile (attempt {attempt})")
+    return result
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -289,11 +453,20 @@ class Server:
 
     workers: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
+    # (username, roles[, wilayah code]); with `totp` each also gets a confirmed TOTP device.
+    staff: list[tuple] = field(default_factory=lambda: list(STAFF_USERS))
+    totp: bool = False
+    # HTML pages need the static files manifest (ManifestStaticFilesStorage): collectstatic.
+    collectstatic: bool = False
+    # Called with the server after the staff users exist and before gunicorn starts (seeding).
+    prepare: Callable[[Server], None] | None = None
     db_name: str = field(default_factory=lambda: f"wbs_bench_{secrets.token_hex(4)}")
     port: int = 0
     data_dir: Path | None = None
     process: subprocess.Popen | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # username → {"password": ..., "totp_secret": ... (with `totp`)}
+    credentials: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # -- set-up --
 
@@ -316,7 +489,11 @@ class Server:
         self.manage("migrate", "--noinput", "-v0")
         self.manage("load_palembang")
         self.manage("init_vault")  # prints the recovery passphrase: captured and discarded
+        if self.collectstatic:
+            self.manage("collectstatic", "--noinput", "-v0")
         self._create_staff()
+        if self.prepare is not None:
+            self.prepare(self)
         self.port = free_port()
         self._start_gunicorn()
 
@@ -361,14 +538,14 @@ class Server:
                 )
             )
 
-    def manage(self, *args: str, check: bool = True) -> str:
+    def manage(self, *args: str, check: bool = True, timeout: float = 600) -> str:
         result = subprocess.run(
             [str(PYTHON), "manage.py", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=timeout,
         )
         if check and result.returncode != 0:
             raise RuntimeError(
@@ -379,14 +556,80 @@ class Server:
     def django_shell(self, code: str) -> str:
         return self.manage("shell", "-c", code)
 
-    def _create_staff(self) -> None:
-        lines = ["from wbs.accounts.services import create_staff_user"]
-        for username, roles in STAFF_USERS:
-            password = secrets.token_urlsafe(18)
-            lines.append(
-                f"create_staff_user(username={username!r}, password={password!r}, roles={roles!r})"
+    def manage_live(self, *args: str, timeout: float = 7200) -> tuple[str, subprocess.Popen]:
+        """Run a management command, echoing its output to stderr as it comes (progress).
+        Returns (stdout, the finished process)."""
+        process = subprocess.Popen(
+            [str(PYTHON), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.live_pid = process.pid
+        lines = []
+        deadline = time.monotonic() + timeout
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                log(f"  | {line.rstrip()}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"manage.py {args[0]} took more than {timeout:g} s")
+            process.wait(timeout=max(1.0, deadline - time.monotonic()))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {args[0]} failed ({process.returncode}):\n{''.join(lines)[-3000:]}"
             )
-        self.django_shell("\n".join(lines))
+        return "".join(lines), process
+
+    def sql(self, query: str, params=None, *, autocommit: bool = True) -> list[tuple]:
+        """Run one statement on the benchmark database (psycopg, no Django); the rows if any."""
+        import psycopg
+
+        with psycopg.connect(PG_URL.format(name=self.db_name), autocommit=autocommit) as conn:
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _create_staff(self) -> None:
+        lines = [
+            "import base64, json",
+            "from django_otp.plugins.otp_totp.models import TOTPDevice",
+            "from wbs.accounts.services import create_staff_user",
+            "from wbs.directory.models import Wilayah",
+            "secrets = {}",
+        ]
+        for username, roles, *rest in self.staff:
+            password = secrets.token_urlsafe(18)
+            self.credentials[username] = {"password": password}
+            wilayah = f"Wilayah.objects.get(code={rest[0]!r})" if rest and rest[0] else "None"
+            lines.append(
+                f"user = create_staff_user(username={username!r}, password={password!r}, "
+                f"roles={roles!r}, wilayah={wilayah})"
+            )
+            if self.totp:
+                lines += [
+                    'device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)',
+                    f"secrets[{username!r}] = base64.b32encode(device.bin_key).decode()",
+                ]
+        lines.append('print("BENCH-SECRETS " + json.dumps(secrets))')
+        output = self.django_shell("\n".join(lines))
+        marker = next(line for line in output.splitlines() if line.startswith("BENCH-SECRETS "))
+        for username, secret in json.loads(marker.split(" ", 1)[1]).items():
+            self.credentials[username]["totp_secret"] = secret
+
+    def reset_totp_counter(self, username: str) -> None:
+        """A TOTP code is accepted once (django-otp keeps the last time step used); forget it so
+        the same user can log in again within the same 30 s."""
+        self.sql(
+            "UPDATE otp_totp_totpdevice SET last_t = -1 WHERE user_id = "
+            "(SELECT id FROM accounts_user WHERE username = %s)",
+            (username,),
+        )
 
     def settings_values(self, *names: str) -> dict:
         code = (

@@ -26,8 +26,10 @@ from harness import (
     log,
     memory_mib,
     multipart,
+    quiet_measure,
     request,
     summary_ms,
+    timed,
     wait_quiet,
 )
 
@@ -41,8 +43,6 @@ TARGET_RATE = 10.0
 TARGET_LOOKUP_P50_MS = 150
 TARGET_ARGON2_SHARE = 0.8
 TARGET_RSS_MIB = 120
-# Other processes using more than this many cores during a measurement make it "disturbed".
-DISTURBED_CORES = 0.25
 
 # Every client shares the address 127.0.0.1, so the per-address submission limit (default 300
 # an hour) would answer 429 after a few seconds of load. It is raised for the benchmark only;
@@ -74,7 +74,8 @@ def add_arguments(parser) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="also profile N in-process submissions (PDF, plain) and lookups with cProfile",
+        help="also profile N in-process requests with cProfile (reporter: submissions and "
+        "lookups; casework: each page)",
     )
 
 
@@ -192,17 +193,7 @@ def _expect(response, status: int, what: str) -> None:
 
 def _timed(server: Server, count: int, one) -> dict:
     """Run `one(i)` (returning a Response) `count` times in a row, with the CPU meter on."""
-    meter = CpuMeter(server.worker_pids()).start()
-    times = [one(i).seconds for i in range(count)]
-    cpu = meter.stop()
-    result = summary_ms(times)
-    busy = cpu["cores_by_group"]
-    result["cpu_ms_per_request"] = {
-        "gunicorn_workers": round(1000 * busy["gunicorn_workers"] * cpu["elapsed_s"] / count, 1),
-        "postgresql": round(1000 * busy["postgresql"] * cpu["elapsed_s"] / count, 1),
-    }
-    result["other_processes_cores"] = busy["other_processes"]
-    return result
+    return timed(server.worker_pids(), count, one)
 
 
 def sequential(server: Server, payload, count: int, warmup: int, codes: list[str]) -> dict:
@@ -365,21 +356,8 @@ def profile(server: Server, payloads: Payloads, count: int) -> str:
 
 
 def _phase(args, server: Server, name: str, measure) -> dict:
-    """Measure on a quiet machine: wait until other processes leave the cores alone, measure,
-    and measure again (up to --retries times) if other processes took more than
-    DISTURBED_CORES of CPU meanwhile. The kept result says how disturbed it was."""
-    for attempt in range(1, args.retries + 2):
-        quiet = wait_quiet(args.quiet_wait)
-        result = measure()
-        result["attempt"] = attempt
-        result["workers_after"] = [memory_mib(pid) for pid in server.worker_pids()]
-        result["waited_for_quiet_s"] = quiet["waited_s"]
-        other = result["other_processes_cores"]
-        result["disturbed"] = other > DISTURBED_CORES
-        if not result["disturbed"]:
-            return result
-        log(f"  {name}: other processes used {other} cores meanwhile (attempt {attempt})")
-    return result
+    """Measure on a quiet machine, repeated if disturbed (harness.quiet_measure)."""
+    return quiet_measure(args, server.worker_pids, name, measure)
 
 
 def run(args) -> dict:

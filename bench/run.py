@@ -1,7 +1,7 @@
 """Run the benchmarks (`make bench`). Not a test: it prints numbers and compares them with the
 targets in bench/README.md, and writes them to bench/results/<benchmark>-<timestamp>.json.
 
-    .venv/bin/python bench/run.py [--only reporter] [--duration 60] [--requests 50] ...
+    .venv/bin/python bench/run.py [--only reporter|casework] [--duration 60] [--requests 50] ...
 
 Each benchmark is a module in bench/ with NAME, add_arguments(parser) and run(args) -> dict
 (with "rows" for the table); add new ones to BENCHMARKS.
@@ -21,7 +21,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHMARKS = ["reporter"]
+BENCHMARKS = ["reporter", "casework"]
 RESULTS_DIR = BENCH_DIR / "results"
 
 
@@ -121,7 +121,7 @@ def main() -> int:
         results["options"] = {k: v for k, v in vars(args).items() if k != "only"}
         print_table(_title(module, results), results["rows"])
         if results.get("profile"):
-            print("\nProfile of in-process submissions (cProfile):\n")
+            print("\nIn-process profile (cProfile):\n")
             print(results["profile"])
         if results.get("server_log_errors"):
             print("\nErrors in the server log:")
@@ -140,6 +140,8 @@ def main() -> int:
 
 
 def _title(module, results: dict) -> str:
+    if hasattr(module, "title"):
+        return module.title(results)
     options = results.get("options", {})
     return (
         f"{module.NAME} benchmark — {results.get('started')}, {results['machine']['cores']} "

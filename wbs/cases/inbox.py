@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wbs.accounts.models import Role
 from wbs.directory import workdays
 
+from . import versioning
 from .models import IdentityRequest, Report, Status
 
 # Roles that see every report's metadata (content still needs a grant).
@@ -120,13 +121,17 @@ def queue_for_user(user) -> QuerySet:
 
 def queue_counts(user) -> list[tuple[Queue, int]]:
     """Counts per queue from one small GROUP BY (status, result verified): an index scan, not
-    one conditional count per queue over every report."""
+    one conditional count per queue over every report; cached per metadata version."""
     queues = queues_for(user)
-    histogram = (
-        visible_reports(user)
-        .order_by()
-        .values_list("status", "result_verified")
-        .annotate(n=Count("pk"))
+    scope = f"p{user.pk}" if not user.roles & ALL_REPORT_ROLES else "all"
+    histogram = versioning.cached(
+        f"inbox-histogram:{scope}",
+        lambda: list(
+            visible_reports(user)
+            .order_by()
+            .values_list("status", "result_verified")
+            .annotate(n=Count("pk"))
+        ),
     )
     counts = dict.fromkeys((q.code for q in queues), 0)
     for status, verified, n in histogram:

@@ -151,6 +151,7 @@ class Report(models.Model):
             models.Index(fields=["status", "received_on"], name="report_status_received"),
             models.Index(fields=["received_on", "registration_number"], name="report_received"),
             models.Index(fields=["stage_due_on"], name="report_stage_due"),
+            models.Index(fields=["status", "result_verified"], name="report_status_verified"),
             models.Index(fields=["assignee", "status"], name="report_assignee_status"),
             models.Index(fields=["wilayah", "status"], name="report_wilayah_status"),
             models.Index(fields=["category", "received_on"], name="report_category_received"),

@@ -12,6 +12,7 @@ from wbs.audit import log
 from wbs.directory.models import OrganisationProfile
 from wbs.vault import reports as vault
 
+from . import versioning
 from .models import Attachment, Report, Status
 
 
@@ -60,6 +61,7 @@ def destroy(report: Report, *, actor=None) -> None:
             },
         )
         report.delete()
+        versioning.bump()
         transaction.on_commit(lambda: vault.delete_blobs(blobs))
 
 

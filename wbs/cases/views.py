@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,11 +23,24 @@ from wbs.intake import services as intake_services
 from wbs.vault import reports as vault
 
 from . import forms as case_forms
-from . import inbox, services, workflow
+from . import inbox, services, versioning, workflow
 from .models import Attachment, IdentityRequest, Report, public_timeline
 
 CASE_ROLES = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
 PAGE_SIZE = 25
+
+
+class CachedCountPaginator(Paginator):
+    """The total of a filtered inbox (a COUNT over up to every report) is cached per metadata
+    version: exact, and computed once between changes."""
+
+    def __init__(self, *args, cache_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self):
+        return versioning.cached(self.cache_key, lambda: Paginator.count.func(self))
 
 
 def _get_report(request, number, *, need_key: bool = False) -> Report:
@@ -106,7 +120,12 @@ def inbox_view(request):
     # The tie-break runs in the same direction, so one index serves the whole ORDER BY.
     tiebreak = "-registration_number" if sort.startswith("-") else "registration_number"
     reports = reports.order_by(sort, tiebreak)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    count_key = "inbox-count:{}:{}".format(
+        user.pk, sorted((k, v) for k, v in request.GET.items() if k != "page")
+    )
+    page = CachedCountPaginator(reports, PAGE_SIZE, cache_key=count_key).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     vault.preload_grants(request.keyring, rows)
     near = inbox.near_due_limit(today)

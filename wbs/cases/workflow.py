@@ -22,6 +22,7 @@ from wbs.directory import workdays
 from wbs.directory.models import DeadlineRule, MessageTemplate
 from wbs.vault import reports as vault
 
+from . import versioning
 from .models import (
     PUBLIC_STAGE_OF_STATUS,
     FollowUp,
@@ -543,6 +544,7 @@ def apply(
             target=report,
             payload=payload,
         )
+        versioning.bump()
         _queue_notifications(report, action, reporter_news=public or bool(data.get("message")))
     return report
 
@@ -585,6 +587,7 @@ def open_case(report: Report) -> None:
         report=report, from_status="", to_status=Status.DITERIMA, action="submitted", on=today
     )
     log.record(verb="report.submitted", actor_kind="reporter", target=report)
+    versioning.bump()
     from . import notifications
 
     transaction.on_commit(lambda: notifications.work_waiting(notifications.users_with_roles([V])))
@@ -829,3 +832,4 @@ def seed_history(reports: list[Report], *, rng, keyring, today: datetime.date) -
     FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
     ResultReport.objects.bulk_create(results, batch_size=1000)
     vault.grant_report_keys_in_bulk(keyring, grants)
+    versioning.bump()

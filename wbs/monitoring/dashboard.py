@@ -33,7 +33,7 @@ def _list_table(
         else {"cells": [None] * len(values), "total": None}
     )
     rows = [
-        {"label": label, "value": v, "text": shown(v, flag, threshold), "hidden": bool(flag)}
+        {"label": str(label), "value": v, "text": shown(v, flag, threshold), "hidden": bool(flag)}
         for (key, label), v, flag in zip(labels, values, flags["cells"], strict=True)
     ]
     total = sum(values)
@@ -146,7 +146,7 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
         hide = suppress and 0 < row["n"] < threshold
         data["stages"].append(
             {
-                "label": Status(status).label,
+                "label": str(Status(status).label),
                 "n_value": row["n"],
                 "median_value": row.get("median"),
                 "p90_value": row.get("p90"),

@@ -1,8 +1,10 @@
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wbs.accounts.decorators import staff_required
 from wbs.accounts.models import Role
+from wbs.cases import versioning
 from wbs.directory.models import OrganisationProfile
 
 from . import dashboard
@@ -22,10 +24,14 @@ def must_suppress(user) -> bool:
 def dashboard_view(request):
     form = DashboardFilterForm(request.GET or None)
     profile = OrganisationProfile.get()
-    data = dashboard.build(
-        form.filters(),
-        suppress=must_suppress(request.user),
-        threshold=profile.small_count_threshold,
+    filters = form.filters()
+    suppress = must_suppress(request.user)
+    key = f"dashboard:{get_language()}:{suppress}:{profile.small_count_threshold}:{filters}"
+    data = versioning.cached(
+        key,
+        lambda: dashboard.build(
+            filters, suppress=suppress, threshold=profile.small_count_threshold
+        ),
     )
     return render(request, "monitoring/dashboard.html", {"form": form, "d": data})
 

@@ -158,7 +158,7 @@ def test_no_mail_before_the_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         new_report()
-    assert mailoutbox == [] and len(callbacks) == 1
+    assert mailoutbox == [] and len(callbacks) >= 1
 
 
 # --- a failing mail server ------------------------------------------------------------------------

@@ -68,5 +68,6 @@ def test_percentile_from_histogram_equals_percentile_cont():
         for v in values:
             histogram[v] = histogram.get(v, 0) + 1
         for fraction in (0.5, 0.9):
-            assert percentile_from_histogram(histogram, fraction) == percentile_cont(values,
-                                                                                     fraction)
+            assert percentile_from_histogram(histogram, fraction) == percentile_cont(
+                values, fraction
+            )

@@ -1,0 +1,63 @@
+"""Cached inbox counts and figures stay exact: every change bumps the metadata version."""
+
+import pytest
+from django.urls import reverse
+
+from wbs.cases import inbox, workflow
+from wbs.intake.tests.factories import submit
+
+from .test_workflow import keyring_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.WBS_FIGURES_CACHE_SECONDS = 300
+
+
+def _count(user, code):
+    return {q.code: n for q, n in inbox.queue_counts(user)}[code]
+
+
+def test_counts_follow_a_new_submission(staff, cache_on, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    before = _count(staff["verifikator"], "baru")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    assert _count(staff["verifikator"], "baru") == before + 1
+
+
+def test_counts_follow_a_workflow_step(staff, cache_on, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = submit()
+    assert _count(staff["verifikator"], "verifikasi") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(
+            report,
+            "start_verification",
+            actor=staff["verifikator"],
+            keyring=keyring_of(staff["verifikator"]),
+        )
+    assert _count(staff["verifikator"], "verifikasi") == 1
+
+
+def test_cached_counts_are_served_without_a_query(staff, cache_on, django_assert_num_queries):
+    submit()
+    inbox.queue_counts(staff["verifikator"])
+    with django_assert_num_queries(2):  # the user and their roles; not the histogram
+        fresh = type(staff["verifikator"]).objects.get(pk=staff["verifikator"].pk)
+        inbox.queue_counts(fresh)
+
+
+def test_dashboard_follows_a_new_submission(
+    as_staff, staff, cache_on, django_capture_on_commit_callbacks
+):
+    client = as_staff("inspektur")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    first = client.get(reverse("monitoring:dashboard")).content
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    assert client.get(reverse("monitoring:dashboard")).content != first
