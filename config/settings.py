@@ -135,6 +135,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Inbox counts and figures are cached per version of the reports' metadata (exact: every
+# change invalidates them); 0 turns the cache off. Only with a shared cache (Redis) by default:
+# a per-process memory cache would miss the bumps made by other processes (worker, cron).
+WBS_FIGURES_CACHE_SECONDS = envint("WBS_FIGURES_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -266,9 +270,7 @@ WBS_LOOKUP_FAILS_GLOBAL_ALARM_HOUR = envint("WBS_LOOKUP_FAILS_GLOBAL_ALARM_HOUR"
 WBS_SUBMISSIONS_PER_SESSION_HOUR = envint("WBS_SUBMISSIONS_PER_SESSION_HOUR", 10, minimum=1)
 WBS_SUBMISSIONS_PER_ADDRESS_HOUR = envint("WBS_SUBMISSIONS_PER_ADDRESS_HOUR", 300, minimum=1)
 WBS_TRUST_X_FORWARDED_FOR = envbool("WBS_TRUST_X_FORWARDED_FOR", False)
-# Inbox counts and figures are cached per version of the reports' metadata (exact: every
-# change invalidates them); 0 turns the cache off.
-WBS_FIGURES_CACHE_SECONDS = envint("WBS_FIGURES_CACHE_SECONDS", 300, minimum=0)
+
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",

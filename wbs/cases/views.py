@@ -120,8 +120,12 @@ def inbox_view(request):
     # The tie-break runs in the same direction, so one index serves the whole ORDER BY.
     tiebreak = "-registration_number" if sort.startswith("-") else "registration_number"
     reports = reports.order_by(sort, tiebreak)
-    count_key = "inbox-count:{}:{}".format(
-        user.pk, sorted((k, v) for k, v in request.GET.items() if k != "page")
+    # Roles decide what is visible; today decides "overdue" and "due soon".
+    count_key = "inbox-count:{}:{}:{}:{}".format(
+        user.pk,
+        sorted(user.roles),
+        today,
+        sorted((k, v) for k, v in request.GET.items() if k != "page"),
     )
     page = CachedCountPaginator(reports, PAGE_SIZE, cache_key=count_key).get_page(
         request.GET.get("page")

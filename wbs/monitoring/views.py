@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,7 +27,10 @@ def dashboard_view(request):
     profile = OrganisationProfile.get()
     filters = form.filters()
     suppress = must_suppress(request.user)
-    key = f"dashboard:{get_language()}:{suppress}:{profile.small_count_threshold}:{filters}"
+    key = (
+        f"dashboard:{get_language()}:{timezone.localdate()}:{suppress}:"
+        f"{profile.small_count_threshold}:{filters}"
+    )
     data = versioning.cached(
         key,
         lambda: dashboard.build(

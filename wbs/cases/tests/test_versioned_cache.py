@@ -1,9 +1,13 @@
 """Cached inbox counts and figures stay exact: every change bumps the metadata version."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from wbs.cases import inbox, workflow
+from wbs.directory.models import Category
 from wbs.intake.tests.factories import submit
 
 from .test_workflow import keyring_of
@@ -61,3 +65,36 @@ def test_dashboard_follows_a_new_submission(
     with django_capture_on_commit_callbacks(execute=True):
         submit()
     assert client.get(reverse("monitoring:dashboard")).content != first
+
+
+def test_overdue_count_follows_the_date(
+    as_staff, cache_on, monkeypatch, django_capture_on_commit_callbacks
+):
+    """No report changes at midnight, yet "overdue" does: the count is keyed by the date."""
+    client = as_staff("verifikator")
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = submit()
+    url = reverse("cases:inbox") + "?due=overdue"
+    assert client.get(url).context["page"].paginator.count == 0
+    later = report.stage_due_on + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: later)
+    assert client.get(url).context["page"].paginator.count == 1
+
+
+def test_dashboard_follows_an_edit_of_organisation_data(
+    as_staff, cache_on, django_capture_on_commit_callbacks
+):
+    client = as_staff("inspektur")
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = submit()
+    url = reverse("monitoring:dashboard")
+
+    def category_labels():
+        return [row["label"] for row in client.get(url).context["d"]["category"]["rows"]]
+
+    assert "Kategori Diganti Nama" not in category_labels()
+    category = Category.objects.get(pk=report.category_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        category.name = "Kategori Diganti Nama"
+        category.save()
+    assert "Kategori Diganti Nama" in category_labels()
