@@ -255,6 +255,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 WBS_MAX_FILE_BYTES = envint("WBS_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
 WBS_MAX_REPORT_BYTES = envint("WBS_MAX_REPORT_MB", 100, minimum=1) * 1024 * 1024
 WBS_MAX_FILES_PER_REQUEST = 10
+# Virus scanning through a ClamAV daemon: "unix:/run/clamav/clamd.ctl" or "tcp:HOST:PORT";
+# empty turns it off (docs/adr/0010-antivirus.md).
+WBS_CLAMAV = envstr("WBS_CLAMAV", "")
+WBS_CLAMAV_TIMEOUT = envint("WBS_CLAMAV_TIMEOUT", 30, minimum=1)
 
 # Vault cost parameters (stored next to each wrapped key, so raising them later is safe).
 WBS_CODE_OPSLIMIT = envint("WBS_CODE_OPSLIMIT", 6, minimum=1)

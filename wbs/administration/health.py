@@ -1,5 +1,6 @@
 """System health for the administrator: database, attachment store, task queue, cache, last
-backup, disk space, key material. Each check returns (name, ok, detail) and never raises."""
+backup, disk space, key material, antivirus. Each check returns (name, ok, detail) and never
+raises."""
 
 import shutil
 import uuid
@@ -118,5 +119,29 @@ def _keys() -> Check:
     return Check(_("Recovery key"), ok, _("present") if ok else _("missing: run init_vault"))
 
 
+def _antivirus() -> Check:
+    from wbs.cases.models import Attachment
+    from wbs.vault import antivirus
+
+    answers = antivirus.ping()
+    unscanned = Attachment.objects.filter(scan=Attachment.Scan.UNSCANNED).count()
+    quarantined = Attachment.objects.filter(scan=Attachment.Scan.INFECTED).count()
+    counts = _("%(u)d files not scanned, %(q)d quarantined") % {"u": unscanned, "q": quarantined}
+    if answers is None:
+        return Check(_("Antivirus (ClamAV)"), False, _("off: set WBS_CLAMAV") + "; " + counts)
+    if not answers:
+        return Check(_("Antivirus (ClamAV)"), False, _("not answering") + "; " + counts)
+    return Check(_("Antivirus (ClamAV)"), True, _("answering") + "; " + counts)
+
+
 def run_checks() -> list[Check]:
-    return [_database(), _storage(), _tasks(), _cache(), _backup(), _disk(), _keys()]
+    return [
+        _database(),
+        _storage(),
+        _tasks(),
+        _cache(),
+        _backup(),
+        _disk(),
+        _keys(),
+        _antivirus(),
+    ]

@@ -237,6 +237,11 @@ class Attachment(models.Model):
         REPORTER = "reporter", _("Reporter")
         STAFF = "staff", _("Tim WBS")
 
+    class Scan(models.TextChoices):
+        CLEAN = "clean", _("No virus found")
+        UNSCANNED = "unscanned", _("Not scanned (antivirus unavailable)")
+        INFECTED = "infected", _("Quarantined: malware found")
+
     class Purpose(models.TextChoices):
         EVIDENCE = "evidence", _("Evidence")
         REVIEW = "review", _("Review (telaahan) document")
@@ -261,6 +266,10 @@ class Attachment(models.Model):
     # known document confirm it was submitted).
     original_ct_sha256 = models.CharField(max_length=64)
     cleaned_ct_sha256 = models.CharField(max_length=64, blank=True)
+    # The antivirus verdict (wbs.vault.antivirus): "" when scanning is off.
+    scan = models.CharField(
+        _("virus scan"), max_length=10, choices=Scan.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["report", "created_on", "id"]

@@ -333,6 +333,17 @@ def _download(request, number, attachment_id, *, original: bool):
     attachment = get_object_or_404(
         Attachment.objects.select_related("report"), pk=attachment_id, report=report
     )
+    try:
+        vault.check_before_serving(request.keyring, attachment, original=original)
+    except vault.Quarantined as refused:
+        log.record(
+            verb="attachment.refused_by_antivirus",
+            actor=request.user,
+            target=report,
+            payload={"attachment": str(attachment.pk), "scan": attachment.scan},
+        )
+        messages.error(request, refused.message)
+        return redirect("cases:case", number=report.registration_number)
     info, chunks = vault.open_attachment(request.keyring, attachment, original=original)
     log.record(
         verb="attachment.original_downloaded" if original else "attachment.downloaded",

@@ -16,11 +16,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import RECEIVING_ROLES, Role
 from wbs.cases.models import Accused, Attachment, Message, Report
 
-from . import codes, crypto, filecheck
+from . import antivirus, codes, crypto, filecheck
 from .keyring import Keyring, NoAccess
 from .keys import active_recovery_key, public_keys_of
 from .models import AccessCode, KeyGrant, ReporterVaultItem, UserKeyPair
@@ -385,10 +386,11 @@ def open_messages(keyring: Keyring, report: Report, *, include_notes: bool) -> l
 class CheckedUpload:
     """A file that passed the content checks, held in memory until it is stored encrypted."""
 
-    def __init__(self, name: str, checked: filecheck.CheckedFile, data: bytes):
+    def __init__(self, name: str, checked: filecheck.CheckedFile, data: bytes, scan: str = ""):
         self.display_name = filecheck.safe_display_name(name)
         self.checked = checked
         self._data = data
+        self.scan = scan  # Attachment.Scan value, "" when scanning is off
 
     @property
     def size(self) -> int:
@@ -403,7 +405,60 @@ def inspect_upload(upload) -> CheckedUpload:
 
     data = read_plaintext(upload)
     checked = filecheck.check_and_clean(data, upload.name or "")
-    return CheckedUpload(upload.name or "", checked, data)
+    verdict = antivirus.scan_bytes(data)
+    if verdict.infected:
+        raise filecheck.FileRejected(MSG_MALWARE, code="malware")
+    scan = {
+        antivirus.CLEAN: Attachment.Scan.CLEAN,
+        antivirus.UNAVAILABLE: Attachment.Scan.UNSCANNED,
+    }.get(verdict.status, "")
+    return CheckedUpload(upload.name or "", checked, data, scan)
+
+
+MSG_MALWARE = _(
+    "The antivirus found malware in this file, so it was not accepted. Send a clean copy, or "
+    "describe the evidence in the report instead."
+)
+
+
+class Quarantined(Exception):
+    """The attachment may not be served: malware was found in it, or it was never scanned and
+    the antivirus cannot be reached now. `message` is for the staff member."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def check_before_serving(keyring: Keyring, attachment: Attachment, *, original: bool) -> None:
+    """Scan the file again before it is served (signatures grow: a file clean at upload may be
+    known malware today). Raises Quarantined; marks the attachment infected when it is."""
+    if attachment.scan == Attachment.Scan.INFECTED:
+        raise Quarantined(MSG_QUARANTINED)
+    if not antivirus.enabled():
+        return
+    _info, chunks = open_attachment(keyring, attachment, original=original)
+    verdict = antivirus.scan_chunks(chunks)
+    if verdict.infected:
+        Attachment.objects.filter(pk=attachment.pk).update(scan=Attachment.Scan.INFECTED)
+        attachment.scan = Attachment.Scan.INFECTED
+        raise Quarantined(MSG_QUARANTINED)
+    if verdict.status == antivirus.UNAVAILABLE:
+        if attachment.scan != Attachment.Scan.CLEAN:
+            raise Quarantined(MSG_UNSCANNED)
+        return
+    if attachment.scan != Attachment.Scan.CLEAN:
+        Attachment.objects.filter(pk=attachment.pk).update(scan=Attachment.Scan.CLEAN)
+        attachment.scan = Attachment.Scan.CLEAN
+
+
+MSG_QUARANTINED = _(
+    "The antivirus found malware in this file. It is quarantined and cannot be downloaded."
+)
+MSG_UNSCANNED = _(
+    "This file has not been scanned for viruses yet and the antivirus cannot be reached now. "
+    "Try again later or ask the system administrator."
+)
 
 
 def _attachment_storage():
@@ -458,6 +513,7 @@ def store_attachment(
         "cleaning_note": str(upload.checked.cleaning_note or ""),
     }
     attachment.meta_ct = _enc(rk, meta, "attachment", "meta", attachment.id)
+    attachment.scan = upload.scan
     attachment.save(force_insert=True)
     upload._data = b""
     return attachment

@@ -245,10 +245,11 @@ CHECKS = [
     "Last backup",
     "Disk space",
     "Recovery key",
+    "Antivirus (ClamAV)",
 ]
 
 
-def test_health_checks_are_the_seven(staff):
+def test_health_checks_are_the_eight(staff):
     with translation.override("en"):
         assert [c.name for c in health.run_checks()] == CHECKS
 
