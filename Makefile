@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := WBS_DEMO=True WBS_HTTPS=False
 
-.PHONY: install demo serve test test-fast lint format messages check-deploy bench clean
+.PHONY: install demo serve test test-fast lint format messages check-deploy bench sbom audit-deps clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,22 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Checklist item 42. The SBOM (CycloneDX JSON) of the pinned runtime dependencies, offline.
+$(VENV)/.audit-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -c constraints.txt -e '.[audit]'
+	touch $@
+
+sbom: $(VENV)/.audit-installed
+	mkdir -p var
+	$(BIN)/cyclonedx-py requirements --of JSON --output-file var/sbom.cdx.json constraints.txt
+	@echo "SBOM: var/sbom.cdx.json"
+
+# The dependency CVE gate: fails on any known vulnerability, and (--strict) when the advisory
+# database cannot be reached. Needs internet access to PyPI's advisory API: run it on a
+# connected machine before every release (CI's network cannot reach it).
+audit-deps: $(VENV)/.audit-installed
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
 
 clean:
 	rm -rf $(VENV) node_modules var
