@@ -119,12 +119,11 @@ def queue_for_user(user) -> QuerySet:
     return reports.filter(condition)
 
 
-def queue_counts(user) -> list[tuple[Queue, int]]:
-    """Counts per queue from one small GROUP BY (status, result verified): an index scan, not
-    one conditional count per queue over every report; cached per metadata version."""
-    queues = queues_for(user)
+def histogram(user) -> list[tuple[str, bool, int]]:
+    """(status, result verified, count) of the reports `user` sees: one small GROUP BY (an
+    index scan), cached per metadata version."""
     scope = f"p{user.pk}" if not user.roles & ALL_REPORT_ROLES else "all"
-    histogram = versioning.cached(
+    return versioning.cached(
         f"inbox-histogram:{scope}",
         lambda: list(
             visible_reports(user)
@@ -133,8 +132,20 @@ def queue_counts(user) -> list[tuple[Queue, int]]:
             .annotate(n=Count("pk"))
         ),
     )
+
+
+def visible_total(user, rows=None) -> int:
+    """How many reports `user` sees (== visible_reports(user).count()); `rows`: the user's
+    histogram when already at hand."""
+    return sum(n for _status, _verified, n in (histogram(user) if rows is None else rows))
+
+
+def queue_counts(user, rows=None) -> list[tuple[Queue, int]]:
+    """Counts per queue from the status histogram, not one conditional count per queue over
+    every report; `rows`: the user's histogram when already at hand."""
+    queues = queues_for(user)
     counts = dict.fromkeys((q.code for q in queues), 0)
-    for status, verified, n in histogram:
+    for status, verified, n in histogram(user) if rows is None else rows:
         for q in queues:
             if q.holds(status, verified):
                 counts[q.code] += n

@@ -34,12 +34,15 @@ class CachedCountPaginator(Paginator):
     """The total of a filtered inbox (a COUNT over up to every report) is cached per metadata
     version: exact, and computed once between changes."""
 
-    def __init__(self, *args, cache_key: str, **kwargs):
+    def __init__(self, *args, cache_key: str, known_count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cache_key = cache_key
+        self.known_count = known_count
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         return versioning.cached(self.cache_key, lambda: Paginator.count.func(self))
 
 
@@ -92,8 +95,10 @@ def inbox_view(request):
     if queue is not None and queue.roles & user.roles:
         reports = reports.filter(queue.condition)
     sort = "-received_on"
+    filtered = False
     if form.is_valid():
         data = form.cleaned_data
+        filtered = any(value for name, value in data.items() if name != "sort")
         if data["q"]:
             # Numbers are stored upper-case: an exact match uses the unique index.
             reports = reports.filter(registration_number=data["q"].strip().upper())
@@ -127,9 +132,19 @@ def inbox_view(request):
         today,
         sorted((k, v) for k, v in request.GET.items() if k != "page"),
     )
-    page = CachedCountPaginator(reports, PAGE_SIZE, cache_key=count_key).get_page(
-        request.GET.get("page")
-    )
+    rows = inbox.histogram(user)
+    queues = inbox.queue_counts(user, rows)
+    # Without filters the total is already known from the same histogram: one count over
+    # every report fewer.
+    known = None
+    if not filtered:
+        if queue is not None and queue.roles & user.roles:
+            known = {q.code: n for q, n in queues}[queue.code]
+        else:
+            known = inbox.visible_total(user, rows)
+    page = CachedCountPaginator(
+        reports, PAGE_SIZE, cache_key=count_key, known_count=known
+    ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     vault.preload_grants(request.keyring, rows)
     near = inbox.near_due_limit(today)
@@ -156,7 +171,7 @@ def inbox_view(request):
             "form": form,
             "page": page,
             "items": items,
-            "queues": inbox.queue_counts(user),
+            "queues": queues,
             "queue": queue_code,
             "query": query.urlencode(),
             "pending_identity": inbox.pending_identity_requests()

@@ -304,3 +304,45 @@ def test_inbox_queries_do_not_grow_with_the_page(staff, persona):
         assign(new(), staff["penelaah"], staff) if i % 2 else new()
     twenty_five = _inbox_queries(client)
     assert twenty_five <= five, (five, twenty_five)
+
+
+# --- the list's total ----------------------------------------------------------------------------
+
+
+def _total(client, params=None):
+    return client.get(INBOX, params or {}).context["page"].paginator.count
+
+
+@pytest.mark.parametrize(
+    ("persona", "params", "expected"),
+    [
+        ("verifikator", {}, 10),
+        ("verifikator", {"queue": "baru"}, 2),
+        ("verifikator", {"queue": "verifikasi_lhp"}, 1),
+        ("verifikator", {"queue": "semua_terbuka"}, 8),
+        ("verifikator", {"queue": "persetujuan"}, 10),  # another role's queue: ignored
+        ("verifikator", {"queue": "baru", "status": "VERIFIKASI"}, 0),
+        ("verifikator", {"status": "DITERIMA"}, 2),
+        ("verifikator", {"received_from": "nonsense"}, 10),  # invalid: no filter
+        ("inspektur", {"queue": "persetujuan_lhp"}, 1),
+    ],
+)
+def test_the_total_matches_the_list(staff, spread, persona, params, expected):
+    """Without filters the total comes from the queue histogram; with them from a count."""
+    assert _total(logged_in(staff[persona]), params) == expected
+
+
+def test_penelaah_total_counts_only_assigned_reports(staff, spread):
+    assign(new(), staff["penelaah"], staff)
+    assign(new(), staff["penelaah_other"], staff)
+    assert _total(logged_in(staff["penelaah"])) == 1
+
+
+def test_an_unfiltered_inbox_counts_the_reports_once(staff, spread):
+    """The histogram gives both the queue counts and the total: no second scan of every
+    report for the pager."""
+    client = logged_in(staff["verifikator"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(INBOX)
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counting) == 1, counting
