@@ -132,8 +132,8 @@ def inbox_view(request):
         today,
         sorted((k, v) for k, v in request.GET.items() if k != "page"),
     )
-    rows = inbox.histogram(user)
-    queues = inbox.queue_counts(user, rows)
+    histogram = inbox.histogram(user)
+    queues = inbox.queue_counts(user, histogram)
     # Without filters the total is already known from the same histogram: one count over
     # every report fewer.
     known = None
@@ -141,7 +141,7 @@ def inbox_view(request):
         if queue is not None and queue.roles & user.roles:
             known = {q.code: n for q, n in queues}[queue.code]
         else:
-            known = inbox.visible_total(user, rows)
+            known = inbox.visible_total(user, histogram)
     page = CachedCountPaginator(
         reports, PAGE_SIZE, cache_key=count_key, known_count=known
     ).get_page(request.GET.get("page"))
