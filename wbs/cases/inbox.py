@@ -129,7 +129,7 @@ def histogram(user) -> list[tuple[str, bool, int]]:
             visible_reports(user)
             .order_by()
             .values_list("status", "result_verified")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         ),
     )
 

@@ -122,7 +122,7 @@ class Summary:
                 referred=referred,
             )
             .values_list("year", "month", "status", "referred")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         return list(rows)
@@ -132,7 +132,7 @@ class Summary:
         rows = (
             reports(self.filters)
             .values_list("category_id", "unit_id", "wilayah_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         return list(rows)
@@ -215,7 +215,7 @@ def stage_times(filters: Filters) -> dict[str, dict]:
     rows = (
         StatusChange.objects.filter(filters.q("report__"), days_in_stage__isnull=False)
         .values_list("from_status", "days_in_stage", "on_time")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     result: dict[str, dict] = {}
