@@ -95,13 +95,21 @@ def decide_role_request(request_row, *, acting, approve: bool):
     the person who would receive the role."""
     from django.utils import timezone
 
+    with transaction.atomic():
+        # Row lock: two administrators deciding at once — the second sees the first's decision.
+        request_row = type(request_row).objects.select_for_update().get(pk=request_row.pk)
+        _decide_role_request(request_row, acting=acting, approve=approve, now=timezone.now())
+    return request_row
+
+
+def _decide_role_request(request_row, *, acting, approve: bool, now) -> None:
     if request_row.state != "pending":
         raise RoleError(gettext_lazy("This request has been decided already."))
     if acting.pk in (request_row.requested_by_id, request_row.user_id):
         raise RoleError(gettext_lazy("A second administrator must decide this request."))
     request_row.state = "approved" if approve else "denied"
     request_row.decided_by = acting
-    request_row.decided_at = timezone.now()
+    request_row.decided_at = now
     request_row.save()
     if approve:
         RoleAssignment.objects.get_or_create(user=request_row.user, role=request_row.role)

@@ -282,9 +282,11 @@ def decide_identity(
         raise IdentityError(gettext_lazy("Only an Inspektur may decide."))
     if approver.pk == identity_request.requester_id:
         raise IdentityError(gettext_lazy("A different Inspektur must decide on your own request."))
-    if identity_request.state != IdentityRequest.State.PENDING:
-        raise IdentityError(gettext_lazy("This request has been decided already."))
     with transaction.atomic():
+        # Row lock: two Inspektur deciding at once — the second sees the first's decision.
+        identity_request = IdentityRequest.objects.select_for_update().get(pk=identity_request.pk)
+        if identity_request.state != IdentityRequest.State.PENDING:
+            raise IdentityError(gettext_lazy("This request has been decided already."))
         identity_request.state = (
             IdentityRequest.State.APPROVED if approve else IdentityRequest.State.DENIED
         )

@@ -1,10 +1,14 @@
 """Working days (hari kerja): Monday–Friday minus libur nasional and cuti bersama (the
 `holidays` package, Indonesia, categories public and government) corrected by HolidayOverride.
 
-The calendar of a year is built once per process and rebuilt when an override changes.
+The package's calendar of a year is built once per process. The override table is read at
+most once a minute per process (OVERRIDES_MAX_AGE): a change made in the administration screen
+clears this process's copy at once (signals) and reaches the other gunicorn workers and the
+task worker within the minute.
 """
 
 import datetime
+import time
 from functools import lru_cache
 
 import holidays
@@ -19,13 +23,19 @@ def _package_holidays(year: int) -> dict[datetime.date, str]:
     return dict(holidays.country_holidays("ID", years=year, categories=_CATEGORIES, language="id"))
 
 
-_overrides_cache: dict[str, dict[datetime.date, tuple[str, str]]] = {}
+OVERRIDES_MAX_AGE = 60.0  # seconds
+
+_overrides_cache: dict[str, tuple[float, dict[datetime.date, tuple[str, str]]]] = {}
 
 
 def _overrides() -> dict[datetime.date, tuple[str, str]]:
-    if "all" not in _overrides_cache:
-        _overrides_cache["all"] = {o.date: (o.kind, o.name) for o in HolidayOverride.objects.all()}
-    return _overrides_cache["all"]
+    cached = _overrides_cache.get("all")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > OVERRIDES_MAX_AGE:
+        table = {o.date: (o.kind, o.name) for o in HolidayOverride.objects.all()}
+        _overrides_cache["all"] = (now, table)
+        return table
+    return cached[1]
 
 
 def clear_cache() -> None:

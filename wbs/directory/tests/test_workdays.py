@@ -65,3 +65,20 @@ def test_holiday_names_are_indonesian():
 
 def test_calendar_days_unit():
     assert workdays.due_date(D(2025, 3, 28), 3, "hari_kalender") == D(2025, 3, 31)
+
+
+def test_override_saved_by_another_process_is_seen_within_a_minute(monkeypatch):
+    """Another gunicorn worker (or the task worker) saved the override: no signal reaches this
+    process, so its copy of the table must expire on its own."""
+    clock = [1000.0]
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
+    day = D(2025, 7, 15)
+    assert workdays.is_working_day(day)  # the table is now cached in this process
+    # bulk_create sends no post_save signal: as if written by another process.
+    HolidayOverride.objects.bulk_create(
+        [HolidayOverride(date=day, kind="libur", name="Libur daerah")]
+    )
+    clock[0] += 30
+    assert workdays.is_working_day(day)  # still the cached table
+    clock[0] += workdays.OVERRIDES_MAX_AGE
+    assert not workdays.is_working_day(day)
