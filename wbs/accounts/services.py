@@ -50,28 +50,30 @@ class RoleError(Exception):
         self.message = message
 
 
-def needs_second_admin(user, role: str, acting) -> bool:
-    """A case-handling role for an administrator (or for oneself), or the administrator role for
-    someone who handles cases, needs a second administrator's approval."""
+def needs_second_admin(user, role: str, acting, *, password_known: bool = False) -> bool:
+    """A case-handling role for an administrator (or for oneself, or for an account whose
+    password the acting administrator has just been shown — they could log in as it), or the
+    administrator role for someone who handles cases, needs a second administrator's
+    approval."""
     from .models import CASE_ROLES, Role
 
     current = frozenset(user.role_assignments.values_list("role", flat=True))
     if role in CASE_ROLES:
-        return Role.ADMIN in current or user.pk == acting.pk
+        return password_known or Role.ADMIN in current or user.pk == acting.pk
     if role == Role.ADMIN:
         return bool(current & CASE_ROLES) or user.pk == acting.pk
     return False
 
 
 @transaction.atomic
-def add_role(user, role: str, *, acting):
+def add_role(user, role: str, *, acting, password_known: bool = False):
     """Give `user` a role, or file a request for a second administrator. Returns "added",
     "requested" or "exists". Audited."""
     from wbs.administration.models import RoleRequest
 
     if RoleAssignment.objects.filter(user=user, role=role).exists():
         return "exists"
-    if needs_second_admin(user, role, acting):
+    if needs_second_admin(user, role, acting, password_known=password_known):
         if not RoleRequest.objects.filter(user=user, role=role, state="pending").exists():
             RoleRequest.objects.create(user=user, role=role, requested_by=acting)
             log.record(verb="role.requested", actor=acting, target=user, payload={"role": role})

@@ -95,11 +95,12 @@ def user_new(request):
                 wilayah=data["wilayah"],
                 created_by=request.user,
             )
-            # The administrator role first, so case roles asked for with it go through the
-            # two-administrator rule.
+            # The acting administrator is about to see the temporary password and could log
+            # in as the new account: every case role waits for a second administrator.
             ordered = sorted(data["roles"], key=lambda role: role != Role.ADMIN)
             outcomes = {
-                role: accounts.add_role(user, role, acting=request.user) for role in ordered
+                role: accounts.add_role(user, role, acting=request.user, password_known=True)
+                for role in ordered
             }
         return render(
             request,

@@ -169,6 +169,27 @@ def test_new_user_roles_are_given_and_audited(staff, as_staff):
     assert AuditEvent.objects.filter(verb="user.created", target_id=str(user.pk)).count() == 1
 
 
+def test_new_user_case_role_waits_for_a_second_administrator(staff, as_staff):
+    """The creating administrator sees the temporary password and could log in as the new
+    account: a case role (here Verifikator, who receives every new report's key) must not be
+    given by one administrator alone."""
+    from django.contrib.auth import get_user_model
+
+    from wbs.accounts import services as accounts
+    from wbs.administration.models import RoleRequest
+
+    response = _create(as_staff("admin"), roles=[Role.VERIFIKATOR])
+    user = get_user_model().objects.get(username="baru")
+    assert not user.has_role(Role.VERIFIKATOR)
+    row = RoleRequest.objects.get(user=user, role=Role.VERIFIKATOR, state="pending")
+    assert str(Role.VERIFIKATOR.label) in response.content.decode()  # listed as waiting
+    with pytest.raises(accounts.RoleError):
+        accounts.decide_role_request(row, acting=staff["admin"], approve=True)
+    second = make_staff("admin-kedua", [Role.ADMIN])
+    accounts.decide_role_request(row, acting=second, approve=True)
+    assert get_user_model().objects.get(username="baru").has_role(Role.VERIFIKATOR)
+
+
 def test_new_penelaah_needs_an_irban_area(staff, as_staff):
     response = as_staff("admin").post(f"{A}pengguna/baru/", {**NEW_USER, "roles": [Role.PENELAAH]})
     assert response.status_code == 400
