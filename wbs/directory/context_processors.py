@@ -1,6 +1,14 @@
+from django.conf import settings
+
 from .models import OrganisationProfile
 
 
 def organisation(request):
     # One indexed primary-key read per page; the profile is tiny.
-    return {"org": OrganisationProfile.get()}
+    return {
+        "org": OrganisationProfile.get(),
+        "upload_limits": {
+            "file_mb": settings.WBS_MAX_FILE_BYTES // (1024 * 1024),
+            "report_mb": settings.WBS_MAX_REPORT_BYTES // (1024 * 1024),
+        },
+    }

@@ -345,3 +345,18 @@ def test_form_post_passes_csrf_check(live_server, palembang, new_context):
     with page.expect_navigation() as navigation:
         page.click(SUBMIT)
     assert navigation.value.status == 401, CSRF_HINT
+
+
+def test_enter_in_a_field_sends_the_report_not_add_person(live_server, palembang, new_context):
+    """A reporter pressing Enter in the title field submits the report (here: the form comes
+    back with its errors), not the "add another reported person" button, which is the first
+    visible submit button and would silently drop the chosen files."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.url + "/lapor/")
+    assert page.locator("div.accused").count() == 1
+    page.fill("input[name=title]", TITLE)
+    with page.expect_navigation():
+        page.press("input[name=title]", "Enter")
+    assert page.locator("[role=alert]").count() >= 1  # validation errors: it was the report
+    assert page.locator("div.accused").count() == 1  # no second person added
+    assert page.input_value("input[name=title]") == TITLE  # nothing typed is lost

@@ -133,3 +133,11 @@ def test_wrong_method_is_refused(client, palembang):
 def test_unit_routes_to_its_wilayah(client, staff):
     client.post(reverse("intake:report_new"), form_data())
     assert Report.objects.get().wilayah.code == "irban-4"
+
+
+def test_form_states_the_configured_upload_limits(client, palembang, settings):
+    """The help text follows WBS_MAX_FILE_MB / WBS_MAX_REPORT_MB, not fixed numbers."""
+    settings.WBS_MAX_FILE_BYTES = 7 * 1024 * 1024
+    settings.WBS_MAX_REPORT_BYTES = 35 * 1024 * 1024
+    page = client.get(reverse("intake:report_new")).content.decode()
+    assert "maksimal 7 MB per berkas dan 35 MB" in page
