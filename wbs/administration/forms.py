@@ -29,6 +29,17 @@ class UserForm(forms.ModelForm):
     def clean_nip(self):
         return clean_nip(self.cleaned_data.get("nip", ""))
 
+    def clean_wilayah(self):
+        wilayah = self.cleaned_data.get("wilayah")
+        person = self.instance
+        if (
+            not wilayah
+            and person.pk
+            and person.role_assignments.filter(role=Role.PENELAAH).exists()
+        ):
+            raise forms.ValidationError(_("A Penelaah must belong to an Irban area."))
+        return wilayah
+
 
 class NewUserForm(UserForm):
     roles = forms.MultipleChoiceField(

@@ -161,6 +161,8 @@ def user_role(request, pk):
         if request.POST.get("remove"):
             accounts.remove_role(person, role, acting=request.user)
             messages.success(request, _("Role removed."))
+        elif role == Role.PENELAAH and not person.wilayah_id:
+            messages.error(request, _("A Penelaah must belong to an Irban area."))
         else:
             outcome = accounts.add_role(person, role, acting=request.user)
             messages.success(

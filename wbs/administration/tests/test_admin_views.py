@@ -195,6 +195,24 @@ def test_new_penelaah_needs_an_irban_area(staff, as_staff):
     assert response.status_code == 400
 
 
+def test_penelaah_role_is_refused_to_a_user_without_an_irban_area(staff, as_staff):
+    person = staff["pembina"]
+    assert person.wilayah_id is None
+    as_staff("admin").post(f"{A}pengguna/{person.pk}/peran/", {"role": Role.PENELAAH})
+    assert not RoleAssignment.objects.filter(user=person, role=Role.PENELAAH).exists()
+
+
+def test_penelaah_cannot_lose_their_irban_area(staff, as_staff):
+    person = staff["penelaah"]
+    assert person.wilayah_id is not None
+    fields = ["username", "full_name", "email", "nip", "jabatan", "pangkat", "is_active"]
+    data = {k: v for k, v in model_to_dict(person, fields=fields).items() if v is not None}
+    response = as_staff("admin").post(f"{A}pengguna/{person.pk}/", {**data, "wilayah": ""})
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.wilayah_id is not None
+
+
 @pytest.mark.parametrize(
     "order",
     [[Role.ADMIN, Role.VERIFIKATOR], [Role.VERIFIKATOR, Role.ADMIN]],
