@@ -82,15 +82,23 @@ def submitted(client, staff, settings, caplog, tmp_path):
     import re
 
     code = re.search(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}", receipt).group(0)
-    client.post(reverse("intake:status_login"), {"access_code": code})
-    client.post(reverse("intake:status_message"), {"body": f"Balasan {MARKER}"})
-    client.post(
+    # Each step must succeed, or its markers would never be written and the scans below
+    # would pass without having tested anything.
+    from wbs.cases.models import Attachment, Message
+
+    assert client.post(reverse("intake:status_login"), {"access_code": code}).status_code == 302
+    messages_before = Message.objects.count()
+    replied = client.post(reverse("intake:status_message"), {"body": f"Balasan {MARKER}"})
+    assert replied.status_code == 302 and Message.objects.count() == messages_before + 1
+    files_before = Attachment.objects.count()
+    added = client.post(
         reverse("intake:status_evidence"),
         {
             "attachments": SimpleUploadedFile(f"tambahan-{MARKER}.txt", f"{MARKER}\n".encode()),
             "note": f"Catatan {MARKER}",
         },
     )
+    assert added.status_code == 302 and Attachment.objects.count() == files_before + 1
     connection.force_debug_cursor = False
     return {
         "started": started,
