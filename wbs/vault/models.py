@@ -79,7 +79,9 @@ class KeyGrant(models.Model):
         related_name="+",
     )
     reason = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The day only: a grant is written at the moment of submission, so a precise time here
+    # would give back what the report itself keeps coarse (product.md §5).
+    created_at = models.DateField(auto_now_add=True)
 
     class Meta:
         constraints = [

@@ -404,6 +404,20 @@ def test_risk_timing_report_keeps_dates_only(staff):
     assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
 
 
+def test_risk_key_grants_keep_the_day_only(staff):
+    """Grants are written at the moment of submission: no time of day on them."""
+    import datetime
+
+    from wbs.vault.models import KeyGrant
+
+    report, _receipt = submit()
+    grants = KeyGrant.objects.filter(report=report)
+    assert grants.exists()
+    for grant in grants:
+        grant.refresh_from_db()
+        assert type(grant.created_at) is datetime.date
+
+
 def test_risk_reporter_audit_events_keep_the_day_only(staff):
     from wbs.audit.models import AuditEvent
 
