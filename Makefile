@@ -8,6 +8,10 @@ DEMO_ENV := WBS_DEMO=True WBS_HTTPS=False
 .PHONY: install demo serve test test-fast lint format messages check-deploy bench sbom audit-deps clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
+	@# A stock Debian has no ensurepip (package python3-venv): install it when running as root.
+	@$(PY) -c "import ensurepip" 2>/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  apt-get update -q >/dev/null && apt-get install -y -q python3-venv >/dev/null; } || { \
+	  echo "Perlu paket python3-venv: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
@@ -15,8 +19,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# The browser tests inject axe-core; fetched and checked against package-lock.json by a
+# standard-library script, so neither Node.js nor npm is needed.
+node_modules/.installed: package.json package-lock.json tools/fetch_npm.py
+	$(PY) tools/fetch_npm.py
 	touch $@
 
 # Sets up, migrates, loads the Palembang demo data, prints the demo log-ins and the recovery
