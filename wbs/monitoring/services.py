@@ -91,10 +91,13 @@ def register(filters: Filters, *, user=None, keyring=None, include_text: bool = 
     return content, f"register-pengaduan-{_slug(period_label(filters))}.xlsx"
 
 
-def _issued_number(report, kind: str, classification: str, user) -> str:
+def _issued_number(report, kind: str, classification: str, user, day) -> str:
+    """The document's number, taken once: its year is that of the letter's date (`day`, the
+    decision), not of the first print — approved on 30 December, printed in January, it is
+    still numbered in the year of its date."""
     issued = IssuedDocument.objects.filter(report=report, kind=kind).first()
     if issued is None:
-        number = documents.letter_number(kind, classification)
+        number = documents.letter_number(kind, classification, day)
         issued = IssuedDocument.objects.create(
             report=report, kind=kind, number=number, issued_by=user
         )
@@ -113,7 +116,9 @@ def review_document(keyring, report, user) -> tuple[bytes, str]:
     if not approved:
         raise NotAvailable
     profile = OrganisationProfile.get()
-    number = _issued_number(report, "review", profile.classification_review, user)
+    number = _issued_number(
+        report, "review", profile.classification_review, user, approved[0]["review"].decided_on
+    )
     content = documents.review_pdf(report, approved[0], number)
     log.record(
         verb="document.exported", actor=user, target=report, payload={"document": "lembar_telaahan"}
@@ -130,7 +135,9 @@ def result_document(keyring, report, user) -> tuple[bytes, str]:
         raise NotAvailable
     profile = OrganisationProfile.get()
     if result["row"].approved_on:
-        number = _issued_number(report, "result", profile.classification_result, user)
+        number = _issued_number(
+            report, "result", profile.classification_result, user, result["row"].approved_on
+        )
     else:
         number = "(konsep — belum disetujui)"
     content = documents.result_pdf(

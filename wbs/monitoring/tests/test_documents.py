@@ -188,6 +188,20 @@ def test_case_document_keeps_its_number(case, as_staff):
     assert "700.1.2.4/001/ITDA/2025" in text
 
 
+def test_case_document_is_numbered_in_the_year_of_its_date(case, as_staff, monkeypatch):
+    """Approved on 17 August 2025 (the letter's date), first printed in January 2026: the
+    number carries 2025, like the date under it."""
+    import datetime
+
+    fx.freeze_today(monkeypatch, datetime.date(2026, 1, 5))
+    client = as_staff("inspektur")
+    review = fx.pdf_text(client.get(_review_url(case)).content)
+    assert "Nomor : 700.1.2.4/001/ITDA/2025" in review
+    assert "17 Agustus 2025" in review
+    result = fx.pdf_text(client.get(_result_url(case)).content)
+    assert "/ITDA/2025" in result and "/ITDA/2026" not in result
+
+
 def test_case_document_export_is_audited_each_time(case, as_staff):
     client = as_staff("inspektur")
     before = _events("document.exported")
