@@ -679,10 +679,19 @@ def _seed_path(rng, age_days: int) -> list:
     return rng.choices(_PATHS, weights=weights)[0]
 
 
-def seed_history(reports: list[Report], *, rng, keyring, today: datetime.date) -> None:
+def seed_history(
+    reports: list[Report],
+    *,
+    rng,
+    keyring,
+    today: datetime.date,
+    cover_every_state: bool = False,
+) -> None:
     """Move freshly seeded (fictional) reports through the workflow in bulk: history rows,
     status, clocks, handler grants, telaahan, follow-up and result records. The same rules as
-    apply(), written in bulk because 100,000 single transitions would take hours."""
+    apply(), written in bulk because 100,000 single transitions would take hours.
+    `cover_every_state`: the first reports take each path once, so that every state holds
+    some reports even in a small seed (the rest are drawn by age)."""
     from django.contrib.auth import get_user_model
 
     rules = {r.stage: r for r in DeadlineRule.objects.all()}
@@ -699,8 +708,11 @@ def seed_history(reports: list[Report], *, rng, keyring, today: datetime.date) -
         return workdays.due_date(start, rule.days, rule.unit) if rule else None
 
     changes, reviews, follow_ups, results, grants = [], [], [], [], []
-    for report in reports:
-        path = _seed_path(rng, (today - report.received_on).days)
+    for index, report in enumerate(reports):
+        if cover_every_state and index < len(_PATHS):
+            path = _PATHS[index]
+        else:
+            path = _seed_path(rng, (today - report.received_on).days)
         day = report.received_on
         report.first_answer_due_on = due(DeadlineRule.Stage.FIRST_ANSWER, day)
         changes.append(

@@ -3,6 +3,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wbs.cases.models import Report
+from wbs.directory.models import OrganisationProfile
+
+# A fictional signatory, so the demo's documents show a complete signature block. Only set
+# where the profile has none: an administrator's own entry is never overwritten.
+DEMO_SIGNATORY = {
+    "head_title": "Inspektur Daerah Kota Palembang",
+    "head_name": "Drs. Contoh Pejabat, M.Si. (fiktif)",
+    "head_rank": "Pembina Utama Muda (IV/c)",
+    "head_nip": "196608011988031001",
+}
 
 
 class Command(BaseCommand):
@@ -14,6 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, count, **options):
         if not settings.DEMO:
             raise CommandError("Demo data exists only in demo mode (WBS_DEMO=True).")
+        profile = OrganisationProfile.get()
+        if not profile.head_name:
+            for name, value in DEMO_SIGNATORY.items():
+                setattr(profile, name, value)
+            profile.save()
         if Report.objects.exists():
             self.stdout.write("Reports exist already; no demo reports added.")
             return

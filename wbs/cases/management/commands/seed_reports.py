@@ -100,7 +100,11 @@ class Command(BaseCommand):
                 keyring = Keyring()
                 issued = vault.seal_reports_in_bulk(items, keyring)
                 workflow.seed_history(
-                    [item.report for item in items], rng=rng, keyring=keyring, today=today
+                    [item.report for item in items],
+                    rng=rng,
+                    keyring=keyring,
+                    today=today,
+                    cover_every_state=offset == 0,
                 )
             printed += [
                 (item.report.registration_number, code)
