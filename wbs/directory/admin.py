@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.admin_site import RoleModelAdmin, site
+from wbs.administration.forms import ProfileForm
 
 from .models import (
     Category,
@@ -50,6 +51,10 @@ class HolidayOverrideAdmin(RoleModelAdmin):
 
 @admin.register(OrganisationProfile, site=site)
 class OrganisationProfileAdmin(RoleModelAdmin):
+    # The settings screen's form, so its checks (number pattern, NIP) hold here too: a bad
+    # pattern saved here would break every numbered document.
+    form = ProfileForm
+
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not OrganisationProfile.objects.exists()
 
