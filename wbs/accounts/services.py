@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from wbs.audit import log
 from wbs.vault import keys
 
-from .models import RoleAssignment
+from .models import Role, RoleAssignment
 
 
 @transaction.atomic
@@ -68,11 +68,13 @@ def needs_second_admin(user, role: str, acting, *, password_known: bool = False)
 @transaction.atomic
 def add_role(user, role: str, *, acting, password_known: bool = False):
     """Give `user` a role, or file a request for a second administrator. Returns "added",
-    "requested" or "exists". Audited."""
+    "requested" or "exists". Audited. Raises RoleError for a Penelaah without an Irban area."""
     from wbs.administration.models import RoleRequest
 
     if RoleAssignment.objects.filter(user=user, role=role).exists():
         return "exists"
+    if role == Role.PENELAAH and not user.wilayah_id:
+        raise RoleError(gettext_lazy("A Penelaah must belong to an Irban area."))
     if needs_second_admin(user, role, acting, password_known=password_known):
         if not RoleRequest.objects.filter(user=user, role=role, state="pending").exists():
             RoleRequest.objects.create(user=user, role=role, requested_by=acting)
@@ -97,21 +99,15 @@ def decide_role_request(request_row, *, acting, approve: bool):
     the person who would receive the role."""
     from django.utils import timezone
 
-    with transaction.atomic():
-        # Row lock: two administrators deciding at once — the second sees the first's decision.
-        request_row = type(request_row).objects.select_for_update().get(pk=request_row.pk)
-        _decide_role_request(request_row, acting=acting, approve=approve, now=timezone.now())
-    return request_row
-
-
-def _decide_role_request(request_row, *, acting, approve: bool, now) -> None:
+    # Row lock: two administrators deciding at once — the second sees the first's decision.
+    request_row = type(request_row).objects.select_for_update().get(pk=request_row.pk)
     if request_row.state != "pending":
         raise RoleError(gettext_lazy("This request has been decided already."))
     if acting.pk in (request_row.requested_by_id, request_row.user_id):
         raise RoleError(gettext_lazy("A second administrator must decide this request."))
     request_row.state = "approved" if approve else "denied"
     request_row.decided_by = acting
-    request_row.decided_at = now
+    request_row.decided_at = timezone.now()
     request_row.save()
     if approve:
         RoleAssignment.objects.get_or_create(user=request_row.user, role=request_row.role)
@@ -121,6 +117,7 @@ def _decide_role_request(request_row, *, acting, approve: bool, now) -> None:
         target=request_row.user,
         payload={"role": request_row.role},
     )
+    return request_row
 
 
 def temporary_password() -> str:

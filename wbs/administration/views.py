@@ -161,10 +161,12 @@ def user_role(request, pk):
         if request.POST.get("remove"):
             accounts.remove_role(person, role, acting=request.user)
             messages.success(request, _("Role removed."))
-        elif role == Role.PENELAAH and not person.wilayah_id:
-            messages.error(request, _("A Penelaah must belong to an Irban area."))
         else:
-            outcome = accounts.add_role(person, role, acting=request.user)
+            try:
+                outcome = accounts.add_role(person, role, acting=request.user)
+            except accounts.RoleError as exc:
+                messages.error(request, exc.message)
+                return redirect("administration:user_edit", pk=person.pk)
             messages.success(
                 request,
                 {
