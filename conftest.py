@@ -45,7 +45,7 @@ def palembang(db):
 
 @pytest.fixture
 def recovery(db):
-    from wbs.vault.keys import create_recovery_key
+    from wbs.vault.recovery import create_recovery_key
 
     key, passphrase = create_recovery_key()
     return {"key": key, "passphrase": passphrase}

@@ -141,6 +141,8 @@ else:
 WBS_FIGURES_CACHE_SECONDS = envint("WBS_FIGURES_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
 
 AUTH_USER_MODEL = "accounts.User"
+# The record whose keys the vault's grants and access codes hold (wbs/vault/models.py).
+WBS_VAULT_REPORT_MODEL = "cases.Report"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

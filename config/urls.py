@@ -10,8 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("staf/", include("wbs.accounts.urls")),
     path("staf/", include("wbs.cases.urls")),
-    path("staf/audit/", include("wbs.audit.urls")),
-    path("staf/dasbor/", include("wbs.monitoring.urls")),
+    path("staf/", include("wbs.monitoring.urls")),
     path("staf/administrasi/", include("wbs.administration.urls")),
     path("staf/admin/", admin_site.urls),
 ]

@@ -3,6 +3,7 @@ the Administrator Sistem role. Reports and audit events appear read-only: the ad
 second, unaudited path to change a case."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from .models import Role
 
@@ -28,8 +29,6 @@ class WbsAdminSite(admin.AdminSite):
         return _is_admin_user(request)
 
     def login(self, request, extra_context=None):
-        from django.shortcuts import redirect
-
         return redirect("accounts:staff_login")
 
 

@@ -6,6 +6,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from wbs.audit import log
+
 
 def staff_required(*roles):
     def decorator(view):
@@ -21,8 +23,6 @@ def staff_required(*roles):
             ):
                 return redirect("accounts:staff_login")
             if roles and not user.roles.intersection(roles):
-                from wbs.audit import log
-
                 log.record(
                     verb="authz.denied",
                     actor=user,

@@ -1,13 +1,17 @@
 """Creating accounts: every staff user gets a key pair wrapped under their password."""
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.audit import log
 from wbs.vault import keys
 
-from .models import Role, RoleAssignment
+from .models import CASE_ROLES, Role, RoleAssignment, RoleRequest
 
 
 @transaction.atomic
@@ -55,8 +59,6 @@ def needs_second_admin(user, role: str, acting, *, password_known: bool = False)
     password the acting administrator has just been shown — they could log in as it), or the
     administrator role for someone who handles cases, needs a second administrator's
     approval."""
-    from .models import CASE_ROLES, Role
-
     current = frozenset(user.role_assignments.values_list("role", flat=True))
     if role in CASE_ROLES:
         return password_known or Role.ADMIN in current or user.pk == acting.pk
@@ -69,8 +71,6 @@ def needs_second_admin(user, role: str, acting, *, password_known: bool = False)
 def add_role(user, role: str, *, acting, password_known: bool = False):
     """Give `user` a role, or file a request for a second administrator. Returns "added",
     "requested" or "exists". Audited. Raises RoleError for a Penelaah without an Irban area."""
-    from wbs.administration.models import RoleRequest
-
     if RoleAssignment.objects.filter(user=user, role=role).exists():
         return "exists"
     if role == Role.PENELAAH and not user.wilayah_id:
@@ -97,8 +97,6 @@ def remove_role(user, role: str, *, acting) -> bool:
 def decide_role_request(request_row, *, acting, approve: bool):
     """A second administrator decides; the requester may not decide their own request, nor may
     the person who would receive the role."""
-    from django.utils import timezone
-
     # Row lock: two administrators deciding at once — the second sees the first's decision.
     request_row = type(request_row).objects.select_for_update().get(pk=request_row.pk)
     if request_row.state != "pending":
@@ -121,8 +119,6 @@ def decide_role_request(request_row, *, acting, approve: bool):
 
 
 def temporary_password() -> str:
-    import secrets
-
     return "-".join(secrets.token_urlsafe(4) for _ in range(4))
 
 
@@ -142,8 +138,6 @@ def reset_password(user, *, acting) -> str:
 
 @transaction.atomic
 def reset_totp(user, *, acting) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     TOTPDevice.objects.filter(user=user).delete()
     user.end_all_sessions()
     log.record(verb="user.totp_reset", actor=acting, target=user)

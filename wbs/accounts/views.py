@@ -15,10 +15,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.audit import log
-from wbs.intake import ratelimit
 from wbs.vault import keyring as kr
 from wbs.vault import keys
 
+from . import ratelimit
 from .decorators import staff_required
 from .forms import ConfirmPasswordForm, PasswordChangeForm, StaffLoginForm, TokenForm
 

@@ -1,9 +1,8 @@
 from django.apps import AppConfig
 
+from . import checks  # noqa: F401 - registers the deployment checks
+
 
 class AdministrationConfig(AppConfig):
     name = "wbs.administration"
     label = "administration"
-
-    def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment checks

@@ -12,14 +12,19 @@ import json
 import shutil
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from wbs.cases.evidence import blob_names
 from wbs.cases.models import Attachment, Report
+from wbs.directory.models import OrganisationProfile
 from wbs.vault.hashing import pepper_fingerprint
+
+from .models import BackupRun
 
 FORMAT = "wbs-backup/1"
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
@@ -37,13 +42,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _blob_names() -> list[str]:
-    names = []
-    for original, cleaned in Attachment.objects.values_list("original_blob", "cleaned_blob"):
-        names += [n for n in (original, cleaned) if n]
-    return names
-
-
 def create(output: Path) -> dict:
     """Write a backup into `output` (which must not exist or be empty)."""
     output = Path(output)
@@ -52,7 +50,7 @@ def create(output: Path) -> dict:
     (output / "attachments").mkdir(parents=True, exist_ok=True)
     with transaction.atomic():  # one consistent view of the data (REPEATABLE READ on PG)
         call_command("dumpdata", exclude=EXCLUDE, output=str(output / "database.json"), verbosity=0)
-        names = _blob_names()
+        names = blob_names(Attachment.objects.all())
         reports = Report.objects.count()
     storage = storages["attachments"]
     for name in names:
@@ -73,8 +71,6 @@ def create(output: Path) -> dict:
         "files": files,
     }
     (output / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    from .models import BackupRun
-
     BackupRun.objects.create(
         location=str(output),
         reports=reports,
@@ -86,8 +82,6 @@ def create(output: Path) -> dict:
 
 def _copy_logo(output: Path) -> None:
     """The letterhead logo lives in the default (media) storage: keep it with the backup."""
-    from wbs.directory.models import OrganisationProfile
-
     profile = OrganisationProfile.objects.filter(pk=1).first()
     if profile is None or not profile.logo:
         return
@@ -139,8 +133,6 @@ def verify(folder: Path) -> list[str]:
 
 def restore(folder: Path) -> dict:
     """Load a verified backup into an empty, migrated database and attachment store."""
-    from django.contrib.auth import get_user_model
-
     folder = Path(folder)
     problems = verify(folder)
     if problems:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import Role
 from wbs.directory.models import OrganisationProfile, Wilayah
-from wbs.intake.forms import clean_nip
+from wbs.directory.validators import clean_nip
 
 
 class UserForm(forms.ModelForm):

@@ -11,10 +11,18 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks_db.models import DBTaskResult
+
+from wbs.cases.models import Attachment
+from wbs.vault import antivirus
+from wbs.vault.recovery import active_recovery_key
+
+from .models import BackupRun
 
 
 @dataclass
@@ -49,9 +57,6 @@ def _storage() -> Check:
 
 def _tasks() -> Check:
     try:
-        from django.db.models import Q
-        from django_tasks_db.models import DBTaskResult
-
         due = DBTaskResult.objects.filter(status="READY").filter(
             Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
         )
@@ -80,8 +85,6 @@ def _cache() -> Check:
 
 
 def _backup() -> Check:
-    from .models import BackupRun
-
     last = BackupRun.objects.first()
     if last is None:
         return Check(_("Last backup"), False, _("never"))
@@ -113,16 +116,11 @@ def _disk() -> Check:
 
 
 def _keys() -> Check:
-    from wbs.vault.keys import active_recovery_key
-
     ok = active_recovery_key() is not None
     return Check(_("Recovery key"), ok, _("present") if ok else _("missing: run init_vault"))
 
 
 def _antivirus() -> Check:
-    from wbs.cases.models import Attachment
-    from wbs.vault import antivirus
-
     answers = antivirus.ping()
     unscanned = Attachment.objects.filter(scan=Attachment.Scan.UNSCANNED).count()
     quarantined = Attachment.objects.filter(scan=Attachment.Scan.INFECTED).count()

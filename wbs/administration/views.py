@@ -18,16 +18,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.accounts import services as accounts
 from wbs.accounts.decorators import staff_required
-from wbs.accounts.models import Role, RoleAssignment
+from wbs.accounts.models import RECEIVING_ROLES, Role, RoleAssignment, RoleRequest
 from wbs.audit import log
 from wbs.cases import retention
+from wbs.cases.inbox import visible_reports
 from wbs.cases.models import Report
 from wbs.directory import workdays
 from wbs.directory.models import HolidayOverride, OrganisationProfile
-from wbs.vault import keys
+from wbs.vault import recovery
 
 from . import forms, health
-from .models import RoleRequest
 
 ADMIN = Role.ADMIN
 
@@ -328,9 +328,6 @@ def holidays(request):
 def regrant(request):
     """After a lost password the staff member has a new key pair: the Inspektur re-issues the
     keys they should hold from the recovery key's copies (passphrase needed; audited)."""
-    from wbs.accounts.models import RECEIVING_ROLES
-    from wbs.cases.inbox import visible_reports
-
     form = forms.RegrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["user"]
@@ -338,7 +335,7 @@ def regrant(request):
             ids = Report.objects.values_list("pk", flat=True)
         else:
             ids = visible_reports(person).values_list("pk", flat=True)
-        written = keys.regrant_from_recovery(
+        written = recovery.regrant_from_recovery(
             form.cleaned_data["passphrase"], person, ids, identity=Role.INSPEKTUR in person.roles
         )
         if written is None:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import Role
 from wbs.directory.models import Category, DeadlineRule, MessageTemplate, Unit, Wilayah
-from wbs.intake.forms import MESSAGE_MAX, MultipleFileField
+from wbs.vault.uploads import MultipleFileField
 
+from .limits import MESSAGE_MAX
 from .models import FollowUpDecision, Outcome, Referral, Status
 
 TEXT = {"rows": 4}

@@ -1,13 +1,16 @@
 """Who sees which report, and the inbox queues and filters. Plain metadata only: nothing here
-decrypts (titles are opened in the view, for grant holders, one page at a time)."""
+decrypts (titles are opened in the view, for grant holders, one page at a time).
+`report_for()` is how every staff page fetches a report: 404 to anyone who may not see it."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import Role
+from wbs.audit import log
 from wbs.directory import workdays
 
 from . import versioning
@@ -15,6 +18,8 @@ from .models import IdentityRequest, Report, Status
 
 # Roles that see every report's metadata (content still needs a grant).
 ALL_REPORT_ROLES = frozenset({Role.VERIFIKATOR, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB})
+# Roles with case pages (the Penelaah sees only the reports assigned to them).
+CASE_ROLES = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
 S = Status
 
 
@@ -27,6 +32,28 @@ def visible_reports(user) -> QuerySet:
     if Role.PENELAAH in user.roles:
         return Report.objects.filter(assignee=user)
     return Report.objects.none()
+
+
+def report_for(request, number, *, need_key: bool = False) -> Report:
+    """The report if this user may see it (and, with `need_key`, holds its key); otherwise 404,
+    and a refused look at an existing report is recorded (ASVS 16.3.2)."""
+    report = (
+        visible_reports(request.user)
+        .select_related("category", "unit", "unit__wilayah", "wilayah", "assignee")
+        .filter(registration_number=number)
+        .first()
+    )
+    if report is None or (need_key and not request.keyring.holds(report.pk)):
+        hidden = report or Report.objects.filter(registration_number=number).only("pk").first()
+        if hidden is not None:
+            log.record(
+                verb="authz.denied",
+                actor=request.user,
+                target=hidden,
+                payload={"view": request.resolver_match.url_name},
+            )
+        raise Http404
+    return report
 
 
 def may_use_inbox(user) -> bool:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wbs.vault.fields import ROW_SELF, SealedField, SealedFile
+
 
 class Status(models.TextChoices):
     DITERIMA = "DITERIMA", _("Received")
@@ -141,9 +143,11 @@ class Report(models.Model):
     legal_hold_reason = models.CharField(_("legal hold reason"), max_length=255, blank=True)
     # Ciphertext (wbs.vault): title and the 4W+1H details under the report key; identity under
     # the identity key.
-    title_ct = models.BinaryField()
-    details_ct = models.BinaryField()
-    identity_ct = models.BinaryField(null=True, blank=True)
+    title_ct = SealedField(label="report:title", report=ROW_SELF)
+    details_ct = SealedField(label="report:details", report=ROW_SELF)
+    identity_ct = SealedField(
+        label="report:identity", key="identity", report=ROW_SELF, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-received_on", "registration_number"]
@@ -178,7 +182,7 @@ class Accused(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="accused")
     position = models.PositiveSmallIntegerField()
-    data_ct = models.BinaryField()
+    data_ct = SealedField(label="accused:data")
 
     class Meta:
         ordering = ["position"]
@@ -217,7 +221,7 @@ class Message(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MESSAGE)
     created_on = models.DateField()
-    body_ct = models.BinaryField()
+    body_ct = SealedField(label="message:body")
 
     class Meta:
         ordering = ["report", "seq"]
@@ -263,7 +267,7 @@ class Attachment(models.Model):
         related_name="+",
     )
     created_on = models.DateField()
-    meta_ct = models.BinaryField()
+    meta_ct = SealedField(label="attachment:meta")
     original_blob = models.CharField(max_length=80)
     cleaned_blob = models.CharField(max_length=80, blank=True)
     # SHA-256 of the stored ciphertext (never of the plaintext: that would let anyone holding a
@@ -273,6 +277,12 @@ class Attachment(models.Model):
     # The antivirus verdict (wbs.vault.antivirus): "" when scanning is off.
     scan = models.CharField(
         _("virus scan"), max_length=10, choices=Scan.choices, blank=True, default=""
+    )
+    original = SealedFile(
+        "attachment:original", name_field="original_blob", digest_field="original_ct_sha256"
+    )
+    cleaned = SealedFile(
+        "attachment:cleaned", name_field="cleaned_blob", digest_field="cleaned_ct_sha256"
     )
 
     class Meta:
@@ -338,7 +348,7 @@ class Screening(models.Model):
     accused_is_employee = models.BooleanField(_("reported person is a Pemkot employee"))
     decision = models.CharField(max_length=12, choices=Decision.choices)
     referral = models.CharField(max_length=24, choices=Referral.choices, blank=True)
-    reason_ct = models.BinaryField(null=True, blank=True)
+    reason_ct = SealedField(label="screening:reason", null=True, blank=True)
 
     class Meta:
         ordering = ["report", "id"]
@@ -362,7 +372,7 @@ class ReviewVersion(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    content_ct = models.BinaryField()
+    content_ct = SealedField(label="review:content")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -371,7 +381,7 @@ class ReviewVersion(models.Model):
         related_name="+",
     )
     decided_on = models.DateField(null=True, blank=True)
-    decision_note_ct = models.BinaryField(null=True, blank=True)
+    decision_note_ct = SealedField(label="review:decision_note", null=True, blank=True)
 
     class Meta:
         ordering = ["report", "version"]
@@ -392,7 +402,7 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField()
-    details_ct = models.BinaryField()
+    details_ct = SealedField(label="follow_up:details", row="report_id")
 
     def __str__(self) -> str:
         return f"Follow-up {self.decision} of {self.report_id}"
@@ -402,7 +412,7 @@ class ResultReport(models.Model):
     """The Laporan Hasil Pengaduan: text (ciphertext) and an optional file."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="result")
-    text_ct = models.BinaryField()
+    text_ct = SealedField(label="result:text", row="report_id")
     attachment = models.ForeignKey(
         Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -446,7 +456,7 @@ class IdentityRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_on = models.DateField()
-    reason_ct = models.BinaryField()
+    reason_ct = SealedField(label="identity_request:reason")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -456,7 +466,9 @@ class IdentityRequest(models.Model):
         related_name="+",
     )
     decided_on = models.DateField(null=True, blank=True)
-    decision_reason_ct = models.BinaryField(null=True, blank=True)
+    decision_reason_ct = SealedField(
+        label="identity_request:decision_reason", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["report", "created_on"]
@@ -474,3 +486,21 @@ def public_timeline(report: Report) -> list[dict]:
             continue
         steps.append({"stage": str(stage), "label": PublicStage(stage).label, "on": change.on})
     return steps
+
+
+class ReporterNotice(models.Model):
+    """A registered reporter who opted in to content-free e-mail about one of their reports.
+
+    This row links the account to the report in the clear: it exists only with the reporter's
+    explicit consent (the registration form says so), and holds nothing else."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="one_notice_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice for report {self.report_id}"

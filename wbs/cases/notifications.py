@@ -14,7 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from wbs.directory import workdays
 from wbs.directory.models import MessageTemplate, OrganisationProfile
+
+from .inbox import queue_for_user
+from .models import ReporterNotice
+from .recipients import staff_with_roles
 
 logger = logging.getLogger("wbs.notifications")
 RETRY_MINUTES = 15
@@ -22,12 +27,7 @@ MAX_ATTEMPTS = 8
 
 
 def users_with_roles(roles) -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(kind="staff", is_active=True, role_assignments__role__in=roles)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    return list(staff_with_roles(roles).values_list("pk", flat=True))
 
 
 def work_waiting(user_ids: list[int]) -> None:
@@ -62,8 +62,6 @@ def send_templated(*, user_id: int, code: str, values: dict, attempt: int = 1) -
 
 def reporter_news(report_id) -> None:
     """Queue a content-free notice for registered reporters who opted in (after the commit)."""
-    from wbs.intake.models import ReporterNotice
-
     for user_id in ReporterNotice.objects.filter(report_id=report_id).values_list(
         "user_id", flat=True
     ):
@@ -75,10 +73,6 @@ def reporter_news(report_id) -> None:
 
 def daily_digest(today: datetime.date | None = None) -> int:
     """One digest per handler with overdue or near-due work (content-free: a count)."""
-    from wbs.directory import workdays
-
-    from .inbox import queue_for_user
-
     today = today or timezone.localdate()
     soon = workdays.add_working_days(today, 2)
     queued = 0

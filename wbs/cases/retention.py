@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from wbs.audit import log
 from wbs.directory.models import OrganisationProfile
-from wbs.vault import reports as vault
+from wbs.vault import files, grants
 
 from . import versioning
+from .evidence import blob_names
 from .models import Attachment, Report, Status
 
 
@@ -40,15 +41,8 @@ def destroy(report: Report, *, actor=None) -> None:
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.legal_hold:
             raise PermissionError("report is on legal hold")
-        blobs = [
-            name
-            for pair in Attachment.objects.filter(report=report).values_list(
-                "original_blob", "cleaned_blob"
-            )
-            for name in pair
-            if name
-        ]
-        vault.shred_keys(report)
+        blobs = blob_names(Attachment.objects.filter(report=report))
+        grants.shred(report)
         log.record(
             verb="report.destroyed",
             actor=actor,
@@ -62,7 +56,7 @@ def destroy(report: Report, *, actor=None) -> None:
         )
         report.delete()
         versioning.bump()
-        transaction.on_commit(lambda: vault.delete_blobs(blobs))
+        transaction.on_commit(lambda: files.delete(blobs))
 
 
 def purge_expired(*, actor=None, today: datetime.date | None = None) -> int:

@@ -1,7 +1,6 @@
 """Casework writes and reads that are not status changes: messages, notes, the telaahan draft,
 staff files, identity release. Status changes live in workflow.py only."""
 
-import contextlib
 import datetime
 
 from django.db import transaction
@@ -12,9 +11,12 @@ from django.utils.translation import gettext_lazy
 from wbs.accounts.models import Role
 from wbs.audit import log
 from wbs.directory.models import OrganisationProfile
-from wbs.intake import services as intake_services
-from wbs.vault import reports as vault
+from wbs.vault import grants
+from wbs.vault.keyring import NoAccess
+from wbs.vault.uploads import check_uploads
 
+from . import notifications
+from .evidence import removing_on_failure, store_attachment
 from .models import (
     Attachment,
     FollowUp,
@@ -25,6 +27,7 @@ from .models import (
     ReviewVersion,
     Status,
 )
+from .sealing import add_message
 
 REVIEW_FIELDS = ("ringkasan", "fakta", "analisis", "indikasi", "dasar_hukum", "rekomendasi")
 
@@ -58,7 +61,7 @@ def staff_message(keyring, report: Report, user, body: str) -> Message:
     """A message the reporter sees. Side effects: first-answer date, audit event."""
     with transaction.atomic():
         report = _locked(report)
-        message = vault.add_message(
+        message = add_message(
             keyring, report, body=body, author_kind=Message.Author.STAFF, author=user
         )
         today = timezone.localdate()
@@ -67,8 +70,6 @@ def staff_message(keyring, report: Report, user, body: str) -> Message:
             updates["first_answered_on"] = today
         Report.objects.filter(pk=report.pk).update(**updates)
         log.record(verb="case.message_sent", actor=user, target=report)
-        from . import notifications
-
         report_id = report.pk
         transaction.on_commit(lambda: notifications.reporter_news(report_id))
     return message
@@ -77,7 +78,7 @@ def staff_message(keyring, report: Report, user, body: str) -> Message:
 def staff_note(keyring, report: Report, user, body: str) -> Message:
     with transaction.atomic():
         report = _locked(report)
-        message = vault.add_message(
+        message = add_message(
             keyring,
             report,
             body=body,
@@ -89,38 +90,32 @@ def staff_note(keyring, report: Report, user, body: str) -> Message:
     return message
 
 
-def store_staff_files(request, report: Report, files, *, purpose: str) -> Attachment | None:
-    """Check and store files a staff member attaches (telaahan, Laporan Hasil). Raises
-    intake.services.UploadProblem."""
+def store_staff_files(keyring, report: Report, user, files, *, purpose: str) -> Attachment | None:
+    """Check and store files a staff member attaches (telaahan, Laporan Hasil); the first one's
+    row, or None without files. Raises wbs.vault.uploads.UploadProblem. Audited."""
     if not files:
         return None
-    uploads = intake_services.check_uploads(files)
-    stored: list[str] = []
-    first = None
-    try:
-        with transaction.atomic():
-            for upload in uploads:
-                attachment = vault.store_attachment(
-                    request.keyring,
-                    report,
-                    upload,
-                    source=Attachment.Source.STAFF,
-                    uploaded_by=request.user,
-                    stored_names=stored,
-                )
-                Attachment.objects.filter(pk=attachment.pk).update(purpose=purpose)
-                first = first or attachment
-            log.record(
-                verb="case.files_added",
-                actor=request.user,
-                target=report,
-                payload={"files": len(uploads), "purpose": purpose},
+    uploads = check_uploads(files)
+    with removing_on_failure() as stored, transaction.atomic():
+        attachments = [
+            store_attachment(
+                keyring,
+                report,
+                upload,
+                source=Attachment.Source.STAFF,
+                uploaded_by=user,
+                purpose=purpose,
+                stored_names=stored,
             )
-    except BaseException:
-        with contextlib.suppress(Exception):
-            vault.delete_blobs(stored)
-        raise
-    return first
+            for upload in uploads
+        ]
+        log.record(
+            verb="case.files_added",
+            actor=user,
+            target=report,
+            payload={"files": len(uploads), "purpose": purpose},
+        )
+    return attachments[0]
 
 
 def save_review(keyring, report: Report, user, data: dict) -> ReviewVersion:
@@ -139,10 +134,7 @@ def save_review(keyring, report: Report, user, data: dict) -> ReviewVersion:
                 created_on=timezone.localdate(),
             )
         review.author = user
-        content = {name: data.get(name, "") for name in REVIEW_FIELDS}
-        review.content_ct = vault.seal_value(
-            keyring, report, table="review", field="content", pk=review.pk, value=content
-        )
+        review.content.seal(keyring, {name: data.get(name, "") for name in REVIEW_FIELDS})
         review.save()
         log.record(
             verb="case.review_saved", actor=user, target=report, payload={"version": review.version}
@@ -151,48 +143,26 @@ def save_review(keyring, report: Report, user, data: dict) -> ReviewVersion:
 
 
 def open_reviews(keyring, report: Report) -> list[dict]:
-    rows = []
-    for review in report.reviews.select_related("author", "decided_by").order_by("-version"):
-        rows.append(
-            {
-                "review": review,
-                "content": vault.open_value(
-                    keyring,
-                    report,
-                    review.content_ct,
-                    table="review",
-                    field="content",
-                    pk=review.pk,
-                ),
-                "note": vault.open_value(
-                    keyring,
-                    report,
-                    review.decision_note_ct,
-                    table="review",
-                    field="decision_note",
-                    pk=review.pk,
-                ),
-            }
-        )
-    return rows
+    return [
+        {
+            "review": review,
+            "content": review.content.open(keyring),
+            "note": review.decision_note.open(keyring),
+        }
+        for review in report.reviews.select_related("author", "decided_by").order_by("-version")
+    ]
 
 
 def review_initial(keyring, report: Report) -> dict:
     latest = report.reviews.order_by("-version").first()
-    if latest is None:
-        return {}
-    return vault.open_value(
-        keyring, report, latest.content_ct, table="review", field="content", pk=latest.pk
-    )
+    return {} if latest is None else latest.content.open(keyring)
 
 
 def open_follow_up(keyring, report: Report) -> dict | None:
     follow_up = FollowUp.objects.filter(report=report).select_related("decided_by").first()
     if follow_up is None:
         return None
-    details = vault.open_value(
-        keyring, report, follow_up.details_ct, table="follow_up", field="details", pk=report.pk
-    )
+    details = follow_up.details.open(keyring)
     try:
         st_date = datetime.date.fromisoformat(details.get("surat_tugas_date") or "")
     except ValueError:
@@ -208,22 +178,12 @@ def open_result(keyring, report: Report) -> dict | None:
     )
     if result is None:
         return None
-    return {
-        "row": result,
-        "text": vault.open_value(
-            keyring, report, result.text_ct, table="result", field="text", pk=report.pk
-        ),
-    }
+    return {"row": result, "text": result.text.open(keyring)}
 
 
 def open_screenings(keyring, report: Report) -> list[dict]:
     return [
-        {
-            "row": s,
-            "reason": vault.open_value(
-                keyring, report, s.reason_ct, table="screening", field="reason", pk=s.pk
-            ),
-        }
+        {"row": s, "reason": s.reason.open(keyring)}
         for s in report.screenings.select_related("actor")
     ]
 
@@ -234,11 +194,11 @@ def open_screenings(keyring, report: Report) -> list[dict]:
 def request_identity(keyring, report: Report, user, reason: str) -> IdentityRequest:
     """A handler asks for the reporter's identity. Side effects: the request row (reason
     encrypted) and an audit event; the Inspektur sees it in their queue."""
-    if report.identity_ct is None:
+    if not report.identity:
         raise IdentityError(
             gettext_lazy("This report was sent anonymously: there is no identity to release.")
         )
-    if vault.can_open(keyring, report, "identity"):
+    if keyring.holds(report.pk, "identity"):
         raise IdentityError(gettext_lazy("You hold the identity key already."))
     if report.identity_requests.filter(
         requester=user, state=IdentityRequest.State.PENDING
@@ -248,14 +208,7 @@ def request_identity(keyring, report: Report, user, reason: str) -> IdentityRequ
         identity_request = IdentityRequest(
             report=report, requester=user, created_on=timezone.localdate()
         )
-        identity_request.reason_ct = vault.seal_value(
-            keyring,
-            report,
-            table="identity_request",
-            field="reason",
-            pk=identity_request.pk,
-            value=reason,
-        )
+        identity_request.reason.seal(keyring, reason)
         identity_request.save(force_insert=True)
         log.record(
             verb="identity.requested",
@@ -263,8 +216,6 @@ def request_identity(keyring, report: Report, user, reason: str) -> IdentityRequ
             target=report,
             payload={"request": str(identity_request.pk)},
         )
-    from . import notifications
-
     transaction.on_commit(
         lambda: notifications.work_waiting(notifications.users_with_roles([Role.INSPEKTUR]))
     )
@@ -292,31 +243,25 @@ def decide_identity(
         )
         identity_request.decided_by = approver
         identity_request.decided_on = timezone.localdate()
-        identity_request.decision_reason_ct = vault.seal_value(
-            keyring,
-            report,
-            table="identity_request",
-            field="decision_reason",
-            pk=identity_request.pk,
-            value=reason,
-        )
+        identity_request.decision_reason.seal(keyring, reason)
         if approve:
             try:
-                granted = vault.grant_identity_key(
+                granted = grants.grant(
                     keyring,
                     report,
                     identity_request.requester,
+                    grants.IDENTITY,
                     granted_by=approver,
                     reason="identity release",
                 )
-            except vault.NoAccess:
+            except NoAccess:
                 raise IdentityError(
                     gettext_lazy("You do not hold this report's identity key.")
                 ) from None
             if not granted:
                 raise IdentityError(gettext_lazy("The requester has no key pair."))
             if OrganisationProfile.get().show_identity_release_to_reporter:
-                vault.add_message(
+                add_message(
                     keyring,
                     _locked(report),
                     body=_(
@@ -340,23 +285,13 @@ def decide_identity(
     return identity_request
 
 
-def identity_panel(request, report: Report) -> dict:
-    user, keyring = request.user, request.keyring
-    has_identity = report.identity_ct is not None
-    holds_ik = has_identity and vault.can_open(keyring, report, "identity")
+def identity_panel(keyring, report: Report, user) -> dict:
+    """What the case page shows of identity release for `user`."""
+    has_identity = bool(report.identity)
+    holds_ik = has_identity and keyring.holds(report.pk, "identity")
     requests = list(report.identity_requests.select_related("requester", "decided_by"))
-    readable = vault.can_open(keyring, report)
-    rows = [
-        {
-            "row": r,
-            "reason": vault.open_value(
-                keyring, report, r.reason_ct, table="identity_request", field="reason", pk=r.pk
-            )
-            if readable
-            else None,
-        }
-        for r in requests
-    ]
+    readable = keyring.holds(report.pk)
+    rows = [{"row": r, "reason": r.reason.open(keyring) if readable else None} for r in requests]
     pending_mine = any(r.requester_id == user.pk and r.state == "pending" for r in requests)
     return {
         "has_identity": has_identity,

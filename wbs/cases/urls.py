@@ -19,16 +19,6 @@ urlpatterns = [
         views.download_original,
         name="download_original",
     ),
-    path(
-        "laporan/<str:number>/dokumen/lembar-telaahan.pdf",
-        views.review_document,
-        name="review_document",
-    ),
-    path(
-        "laporan/<str:number>/dokumen/laporan-hasil.pdf",
-        views.result_document,
-        name="result_document",
-    ),
     path("laporan/<str:number>/identitas/minta/", views.identity_request, name="identity_request"),
     path("laporan/<str:number>/identitas/lihat/", views.identity_view, name="identity_view"),
     path(

@@ -1,7 +1,7 @@
 """The Tim WBS's pages: inbox, case page, workflow actions, downloads, identity release.
 
 Every view is behind staff_required (password + TOTP + keyring); reports are fetched through
-_get_report(), which gives 404 to anyone who may not see the report. Every view of a case,
+inbox.report_for(), which gives 404 to anyone who may not see the report. Every view of a case,
 download and identity action writes exactly one audit event.
 """
 
@@ -18,15 +18,16 @@ from django.views.decorators.http import require_GET, require_POST
 from wbs.accounts.decorators import staff_required
 from wbs.accounts.models import Role
 from wbs.audit import log
+from wbs.cases.inbox import CASE_ROLES
 from wbs.directory.models import MessageTemplate
-from wbs.intake import services as intake_services
-from wbs.vault import reports as vault
+from wbs.vault import grants
+from wbs.vault.keyring import NoAccess
+from wbs.vault.uploads import UploadProblem
 
+from . import evidence, inbox, sealing, services, versioning, workflow
 from . import forms as case_forms
-from . import inbox, services, versioning, workflow
-from .models import Attachment, IdentityRequest, Report, public_timeline
+from .models import Attachment, IdentityRequest, public_timeline
 
-CASE_ROLES = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
 PAGE_SIZE = 25
 
 
@@ -44,28 +45,6 @@ class CachedCountPaginator(Paginator):
         if self.known_count is not None:
             return self.known_count
         return versioning.cached(self.cache_key, lambda: Paginator.count.func(self))
-
-
-def _get_report(request, number, *, need_key: bool = False) -> Report:
-    """The report if this user may see it (and, with `need_key`, holds its key); otherwise 404,
-    and a refused look at an existing report is recorded (ASVS 16.3.2)."""
-    report = (
-        inbox.visible_reports(request.user)
-        .select_related("category", "unit", "unit__wilayah", "wilayah", "assignee")
-        .filter(registration_number=number)
-        .first()
-    )
-    if report is None or (need_key and not vault.can_open(request.keyring, report)):
-        hidden = report or Report.objects.filter(registration_number=number).only("pk").first()
-        if hidden is not None:
-            log.record(
-                verb="authz.denied",
-                actor=request.user,
-                target=hidden,
-                payload={"view": request.resolver_match.url_name},
-            )
-        raise Http404
-    return report
 
 
 # --- inbox ------------------------------------------------------------------------------------
@@ -146,13 +125,13 @@ def inbox_view(request):
         reports, PAGE_SIZE, cache_key=count_key, known_count=known
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    vault.preload_grants(request.keyring, rows)
+    grants.preload(request.keyring, rows)
     near = inbox.near_due_limit(today)
     items = []
     for report in rows:
         title = (
-            vault.open_title(request.keyring, report)
-            if vault.can_open(request.keyring, report)
+            sealing.open_title(request.keyring, report)
+            if request.keyring.holds(report.pk)
             else None
         )
         overdue = bool(
@@ -187,7 +166,7 @@ def inbox_view(request):
 def _case_context(request, report, **extra):
     keyring = request.keyring
     user = request.user
-    holds_key = vault.can_open(keyring, report)
+    holds_key = keyring.holds(report.pk)
     context = {
         "report": report,
         "holds_key": holds_key,
@@ -200,9 +179,9 @@ def _case_context(request, report, **extra):
     if holds_key:
         context.update(
             {
-                "opened": vault.open_report(keyring, report),
-                "thread": vault.open_messages(keyring, report, include_notes=True),
-                "attachments": vault.attachment_infos(
+                "opened": sealing.open_report(keyring, report),
+                "thread": sealing.open_messages(keyring, report, include_notes=True),
+                "attachments": evidence.attachment_infos(
                     keyring, report.attachments.select_related("report")
                 ),
                 "reviews": services.open_reviews(keyring, report),
@@ -226,7 +205,7 @@ def _case_context(request, report, **extra):
             )
         context["message_form"] = extra.pop("message_form", None) or case_forms.StaffMessageForm()
         context["note_form"] = extra.pop("note_form", None) or case_forms.NoteForm()
-    context["identity"] = services.identity_panel(request, report)
+    context["identity"] = services.identity_panel(keyring, report, user)
     context["identity_request_form"] = case_forms.IdentityRequestForm()
     context["identity_decision_form"] = case_forms.IdentityDecisionForm()
     context.update(extra)
@@ -236,7 +215,7 @@ def _case_context(request, report, **extra):
 @staff_required(*CASE_ROLES)
 @require_GET
 def case(request, number):
-    report = _get_report(request, number)
+    report = inbox.report_for(request, number)
     log.record(verb="case.viewed", actor=request.user, target=report)
     return render(request, "cases/case.html", _case_context(request, report))
 
@@ -244,7 +223,7 @@ def case(request, number):
 @staff_required(*CASE_ROLES)
 @require_POST
 def action(request, number, action):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     form_class = case_forms.ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
@@ -256,7 +235,11 @@ def action(request, number, action):
     try:
         if action == "submit_result":
             data["attachment"] = services.store_staff_files(
-                request, report, data.pop("attachments", []), purpose=Attachment.Purpose.RESULT
+                request.keyring,
+                report,
+                request.user,
+                data.pop("attachments", []),
+                purpose=Attachment.Purpose.RESULT,
             )
         if action == "complete" and not data.get("message"):
             data["message"] = MessageTemplate.text(f"done_{data['outcome']}")[1]
@@ -264,7 +247,7 @@ def action(request, number, action):
     except workflow.TransitionError as exc:
         form.add_error(None, exc.message)
         return _case_error(request, report, action, form)
-    except intake_services.UploadProblem as problem:
+    except UploadProblem as problem:
         for text in problem.messages:
             form.add_error(None, text)
         return _case_error(request, report, action, form)
@@ -284,7 +267,7 @@ def _case_error(request, report, action, form):
 @staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
 @require_POST
 def message(request, number):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     form = case_forms.StaffMessageForm(request.POST)
     if not services.may_write(request.user, report):
         raise Http404
@@ -303,7 +286,7 @@ def message(request, number):
 @staff_required(*CASE_ROLES)
 @require_POST
 def note(request, number):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     form = case_forms.NoteForm(request.POST)
     if not form.is_valid():
         return render(
@@ -316,7 +299,7 @@ def note(request, number):
 @staff_required(Role.PENELAAH)
 @require_POST
 def review(request, number):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     if not services.may_edit_review(request.user, report):
         raise Http404
     form = case_forms.ReviewForm(request.POST, request.FILES)
@@ -327,9 +310,13 @@ def review(request, number):
     data = dict(form.cleaned_data)
     try:
         services.store_staff_files(
-            request, report, data.pop("attachments", []), purpose=Attachment.Purpose.REVIEW
+            request.keyring,
+            report,
+            request.user,
+            data.pop("attachments", []),
+            purpose=Attachment.Purpose.REVIEW,
         )
-    except intake_services.UploadProblem as problem:
+    except UploadProblem as problem:
         for text in problem.messages:
             form.add_error("attachments", text)
         return render(
@@ -344,13 +331,13 @@ def review(request, number):
 
 
 def _download(request, number, attachment_id, *, original: bool):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     attachment = get_object_or_404(
         Attachment.objects.select_related("report"), pk=attachment_id, report=report
     )
     try:
-        vault.check_before_serving(request.keyring, attachment, original=original)
-    except vault.Quarantined as refused:
+        evidence.check_before_serving(request.keyring, attachment, original=original)
+    except evidence.Quarantined as refused:
         log.record(
             verb="attachment.refused_by_antivirus",
             actor=request.user,
@@ -359,7 +346,7 @@ def _download(request, number, attachment_id, *, original: bool):
         )
         messages.error(request, refused.message)
         return redirect("cases:case", number=report.registration_number)
-    info, chunks = vault.open_attachment(request.keyring, attachment, original=original)
+    info, chunks = evidence.open_attachment(request.keyring, attachment, original=original)
     log.record(
         verb="attachment.original_downloaded" if original else "attachment.downloaded",
         actor=request.user,
@@ -393,9 +380,9 @@ def download_original(request, number, attachment_id):
 @staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
 @require_POST
 def identity_request(request, number):
-    report = _get_report(request, number)
+    report = inbox.report_for(request, number)
     form = case_forms.IdentityRequestForm(request.POST)
-    if not form.is_valid() or not vault.can_open(request.keyring, report):
+    if not form.is_valid() or not request.keyring.holds(report.pk):
         messages.error(request, _("Give the reason for the request."))
         return redirect("cases:case", number=report.registration_number)
     try:
@@ -412,7 +399,7 @@ def identity_request(request, number):
 @staff_required(Role.INSPEKTUR)
 @require_POST
 def identity_decide(request, number, request_id):
-    report = _get_report(request, number, need_key=True)
+    report = inbox.report_for(request, number, need_key=True)
     identity_request = get_object_or_404(IdentityRequest, pk=request_id, report=report)
     form = case_forms.IdentityDecisionForm(request.POST)
     if not form.is_valid():
@@ -435,10 +422,10 @@ def identity_decide(request, number, request_id):
 @require_POST
 def identity_view(request, number):
     """Show the reporter's identity to a holder of the identity key (audited)."""
-    report = _get_report(request, number)
+    report = inbox.report_for(request, number)
     try:
-        identity = vault.open_identity(request.keyring, report)
-    except vault.NoAccess:
+        identity = sealing.open_identity(request.keyring, report)
+    except NoAccess:
         raise Http404 from None
     log.record(verb="identity.viewed", actor=request.user, target=report)
     return render(request, "cases/identity.html", {"report": report, "identity": identity})
@@ -451,41 +438,3 @@ def identity_requests(request):
         "report", "requester"
     )
     return render(request, "cases/identity_requests.html", {"pending": pending})
-
-
-# --- documents -------------------------------------------------------------------------------
-
-
-def _pdf(content: bytes, filename: str):
-    from django.http import HttpResponse
-
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
-@staff_required(*CASE_ROLES)
-@require_GET
-def review_document(request, number):
-    from wbs.monitoring import services as documents
-
-    report = _get_report(request, number)
-    try:
-        content, filename = documents.review_document(request.keyring, report, request.user)
-    except documents.NotAvailable:
-        raise Http404 from None
-    return _pdf(content, filename)
-
-
-@staff_required(*CASE_ROLES)
-@require_GET
-def result_document(request, number):
-    from wbs.monitoring import services as documents
-
-    report = _get_report(request, number)
-    try:
-        content, filename = documents.result_document(request.keyring, report, request.user)
-    except documents.NotAvailable:
-        raise Http404 from None
-    return _pdf(content, filename)

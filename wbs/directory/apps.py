@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from . import workdays
+
+
+def _clear_workday_cache(**kwargs):
+    workdays.clear_cache()
 
 
 class DirectoryConfig(AppConfig):
@@ -6,13 +13,7 @@ class DirectoryConfig(AppConfig):
     label = "directory"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from . import workdays
-        from .models import HolidayOverride
-
-        def _clear(**kwargs):
-            workdays.clear_cache()
-
-        post_save.connect(_clear, sender=HolidayOverride, dispatch_uid="workdays-save")
-        post_delete.connect(_clear, sender=HolidayOverride, dispatch_uid="workdays-delete")
+        for signal, uid in ((post_save, "workdays-save"), (post_delete, "workdays-delete")):
+            signal.connect(
+                _clear_workday_cache, sender="directory.HolidayOverride", dispatch_uid=uid
+            )

@@ -7,6 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import workdays
+from .palembang import TEMPLATES
+
 
 class Wilayah(models.Model):
     """An Inspektur Pembantu (Irban) area: Wilayah I–IV, or Investigasi (no fixed units)."""
@@ -124,8 +127,8 @@ class HolidayOverride(models.Model):
     """A correction to the holiday calendar decided by decree after the package was released."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "libur", _("Holiday (not a working day)")
-        WORKING_DAY = "kerja", _("Working day (cancels a holiday)")
+        HOLIDAY = workdays.HOLIDAY, _("Holiday (not a working day)")
+        WORKING_DAY = workdays.WORKING_DAY, _("Working day (cancels a holiday)")
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -255,8 +258,6 @@ class MessageTemplate(models.Model):
     @classmethod
     def text(cls, code: str, **values) -> tuple[str, str]:
         """(subject, body) with placeholders filled; the built-in default if none is saved."""
-        from .palembang import TEMPLATES
-
         row = cls.objects.filter(code=code).first()
         subject, body = (row.subject, row.body) if row else TEMPLATES[code]
         return subject.format_map(_Blank(values)), body.format_map(_Blank(values))

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from wbs.accounts import ratelimit
 from wbs.accounts.models import User
 from wbs.cases.models import PublicStage, Report
+from wbs.cases.sealing import open_title
+from wbs.vault import access, keys
 from wbs.vault import keyring as kr
-from wbs.vault import keys
-from wbs.vault import reports as vault
 
-from . import ratelimit
 from .forms import ReporterLoginForm, ReporterRegistrationForm
 
 LOGIN_LIMIT_ACCOUNT = 10
@@ -26,7 +26,7 @@ def _start(request, user, private_key: bytes) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["wbs_kind"] = "reporter"
     keyring = kr.Keyring(user_id=user.pk, private_key=private_key)
-    vault.reporter_report_ids(keyring, user)
+    access.open_reporter_items(keyring, user)
     kr.attach(request, keyring)
 
 
@@ -44,14 +44,14 @@ def register(request):
                 notify_by_email=bool(data["email"]),
             )
             keys.create_user_keypair(user, data["password1"])
-            vault.seal_profile(
+            access.seal_profile(
                 user,
-                vault.IdentityData(
-                    name=data["name"].strip(),
-                    nip=data["nip"],
-                    unit=data["unit"].strip(),
-                    contact=data["contact"].strip(),
-                ),
+                {
+                    "name": data["name"].strip(),
+                    "nip": data["nip"],
+                    "unit": data["unit"].strip(),
+                    "contact": data["contact"].strip(),
+                },
             )
         private = keys.unlock_private_key(user, data["password1"])
         _start(request, user, private)
@@ -121,7 +121,7 @@ def account_home(request):
     rows = [
         {
             "report": r,
-            "title": vault.open_title(request.keyring, r),
+            "title": open_title(request.keyring, r),
             "stage_label": PublicStage(r.public_stage).label,
         }
         for r in reports

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wbs.accounts import ratelimit
 from wbs.audit import log
+from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.models import (
     PUBLIC_STAGE_OF_STATUS,
     IdentityMode,
@@ -23,12 +25,14 @@ from wbs.cases.models import (
     Report,
     public_timeline,
 )
+from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import Category, Unit
 from wbs.monitoring.figures import public_figures
+from wbs.vault import access
 from wbs.vault import keyring as kr
-from wbs.vault import reports as vault
+from wbs.vault.uploads import UploadProblem, check_uploads
 
-from . import ratelimit, services
+from . import services
 from .forms import AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 from .openapi import OPENAPI
 
@@ -193,15 +197,13 @@ def create_report(request):
             fields.setdefault("accused", []).extend(str(e) for e in formset.non_form_errors())
         return _error(_("Some fields are not valid."), 400, fields)
     try:
-        uploads = services.check_uploads(files)
-    except services.UploadProblem as problem:
+        uploads = check_uploads(files)
+    except UploadProblem as problem:
         return _error(_("Some files were refused."), 400, {"attachments": problem.messages})
-    from .views import _submit
-
     if not ratelimit.submission_claim(request):
         ratelimit.record_refusal(request, "submission")
         return _error(_("Too many reports from here in a short time. Try again later."), 429)
-    receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+    receipt = services.submit_cleaned(form.cleaned_data, formset.people(), uploads)
     return JsonResponse(
         {"registration_number": receipt.registration_number, "access_code": receipt.access_code},
         status=201,
@@ -267,7 +269,7 @@ def reporter_session(request):
     if ratelimit.lookup_blocked(request):
         ratelimit.record_refusal(request, "lookup")
         return _error(_("Too many attempts. Wait a while before trying again."), 429)
-    opened = vault.open_with_access_code(code[:64])
+    opened = access.open_with_access_code(code[:64])
     if opened is None:
         ratelimit.lookup_failed(request)
         return _error(_("The access code is not recognised."), 401)
@@ -297,7 +299,7 @@ def reporter_report(request):
     if found is None:
         return _unauthorised()
     _store, report, keyring = found
-    opened = vault.open_report(keyring, report)
+    opened = open_report(keyring, report)
     stage = PUBLIC_STAGE_OF_STATUS[report.status]
     timeline = [
         {"stage": step["stage"], "label": str(step["label"]), "date": step["on"].isoformat()}
@@ -316,7 +318,7 @@ def reporter_report(request):
                     "date": m.message.created_on.isoformat(),
                     "body": m.body,
                 }
-                for m in vault.open_messages(keyring, report, include_notes=False)
+                for m in open_messages(keyring, report, include_notes=False)
             ],
             "attachments": [
                 {
@@ -325,7 +327,7 @@ def reporter_report(request):
                     "content_type": a.content_type,
                     "date": a.attachment.created_on.isoformat(),
                 }
-                for a in vault.attachment_infos(keyring, report.attachments.all())
+                for a in attachment_infos(keyring, report.attachments.all())
             ],
         }
     )
@@ -367,9 +369,9 @@ def reporter_attachments(request):
             _("Some fields are not valid."), 400, {"attachments": [_("Choose at least one file.")]}
         )
     try:
-        already = services.stored_evidence_bytes(report, keyring)
-        uploads = services.check_uploads(files, already_stored_bytes=already)
-    except services.UploadProblem as problem:
+        already = stored_bytes(keyring, report)
+        uploads = check_uploads(files, already_stored_bytes=already)
+    except UploadProblem as problem:
         return _error(_("Some files were refused."), 400, {"attachments": problem.messages})
     added = services.add_reporter_evidence(keyring, report, uploads, form.cleaned_data["note"])
     return JsonResponse({"added": added}, status=201)

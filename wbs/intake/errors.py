@@ -1,7 +1,8 @@
 """Generic error pages (no stack trace, no request detail); JSON under /api/."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 
@@ -31,7 +32,4 @@ def server_error(request):
     # Rendered without the request context: the failure may be in a context processor.
     if _is_api(request):
         return JsonResponse({"error": _("A server error occurred."), "fields": {}}, status=500)
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("errors/500.html").render({}))

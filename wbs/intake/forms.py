@@ -1,42 +1,32 @@
 """The reporter's forms. Every message is translatable; every field keeps what was typed when
 another field is wrong."""
 
-import datetime
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wbs.cases.limits import (
+    ACCESS_CODE_TYPED_MAX,
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    MAX_ACCUSED,
+    MESSAGE_MAX,
+    NAME_MAX,
+    NIP_TYPED_MAX,
+    PERIOD_MAX,
+    RUPIAH_MAX,
+    SHORT_MAX,
+    TITLE_MAX,
+)
 from wbs.cases.models import IdentityMode, ReporterType
 from wbs.directory.models import Category, OrganisationProfile, Unit
-
-MAX_ACCUSED = 10
-TITLE_MAX = 200
-DESCRIPTION_MAX = 20000
-SHORT_MAX = 255
-MESSAGE_MAX = 10000
-_NIP = re.compile(r"^\d{18}$")
-
-
-def clean_nip(value: str) -> str:
-    """NIP PNS: 18 digits, typed with or without the usual spaces."""
-    digits = re.sub(r"[\s.\-]", "", value or "")
-    if not digits:
-        return ""
-    if not _NIP.match(digits):
-        raise ValidationError(_("A NIP has exactly 18 digits (e.g. 19660801 198803 1 001)."))
-    try:
-        datetime.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        raise ValidationError(
-            _("The first 8 digits of a NIP are a birth date (YYYYMMDD).")
-        ) from None
-    if digits[14] not in "12":
-        raise ValidationError(_("Digit 15 of a NIP is 1 (male) or 2 (female).")) from None
-    return digits
+from wbs.directory.validators import clean_nip
+from wbs.vault.uploads import MultipleFileField
 
 
 def parse_rupiah(value: str) -> int | None:
@@ -50,24 +40,6 @@ def parse_rupiah(value: str) -> int | None:
     if not digits.isdigit() or len(digits) > 16:
         raise ValidationError(_("Write the amount in Rupiah using digits only, e.g. 150000000."))
     return int(digits)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [f for f in files if f]
 
 
 class ReportForm(forms.Form):
@@ -84,7 +56,7 @@ class ReportForm(forms.Form):
     description = forms.CharField(
         label=_("What happened and how (modus)?"),
         max_length=DESCRIPTION_MAX,
-        min_length=30,
+        min_length=DESCRIPTION_MIN,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Describe what happened, how it was done, who was involved and what you saw. "
@@ -110,13 +82,13 @@ class ReportForm(forms.Form):
     )
     incident_period = forms.CharField(
         label=_("Or the approximate period"),
-        max_length=120,
+        max_length=PERIOD_MAX,
         required=False,
         help_text=_("For example “Januari–Maret 2025” or “sejak 2024”."),
     )
     estimated_loss = forms.CharField(
         label=_("Estimated financial loss (Rupiah, optional)"),
-        max_length=30,
+        max_length=RUPIAH_MAX,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
@@ -148,13 +120,13 @@ class ReportForm(forms.Form):
     )
     identity_name = forms.CharField(
         label=_("Name"),
-        max_length=150,
+        max_length=NAME_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     identity_nip = forms.CharField(
         label=_("NIP (optional)"),
-        max_length=30,
+        max_length=NIP_TYPED_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
@@ -221,8 +193,8 @@ class ReportForm(forms.Form):
 
 
 class AccusedForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150, required=False)
-    position = forms.CharField(label=_("Position (jabatan)"), max_length=150, required=False)
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, required=False)
+    position = forms.CharField(label=_("Position (jabatan)"), max_length=NAME_MAX, required=False)
     unit = forms.CharField(label=_("Work unit"), max_length=SHORT_MAX, required=False)
 
     def clean(self):
@@ -257,7 +229,7 @@ AccusedFormSet = formset_factory(
 class AccessCodeForm(forms.Form):
     access_code = forms.CharField(
         label=_("Access code (Kode Akses)"),
-        max_length=64,
+        max_length=ACCESS_CODE_TYPED_MAX,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
@@ -307,13 +279,13 @@ class ReporterRegistrationForm(forms.Form):
     )
     name = forms.CharField(
         label=_("Name (optional)"),
-        max_length=150,
+        max_length=NAME_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     nip = forms.CharField(
         label=_("NIP (optional)"),
-        max_length=30,
+        max_length=NIP_TYPED_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
@@ -341,8 +313,6 @@ class ReporterRegistrationForm(forms.Form):
     )
 
     def clean_username(self):
-        from django.contrib.auth import get_user_model
-
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken; choose another."))
@@ -352,8 +322,6 @@ class ReporterRegistrationForm(forms.Form):
         return clean_nip(self.cleaned_data.get("nip", ""))
 
     def clean(self):
-        from django.contrib.auth import password_validation
-
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
@@ -369,7 +337,7 @@ class ReporterRegistrationForm(forms.Form):
 class ReporterLoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
-        max_length=150,
+        max_length=NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(

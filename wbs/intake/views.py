@@ -6,20 +6,28 @@ import base64
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wbs.accounts import ratelimit
 from wbs.audit import log
+from wbs.cases.evidence import attachment_infos, stored_bytes
+from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
 from wbs.cases.models import IdentityMode, Report, public_timeline
+from wbs.cases.sealing import open_messages, open_report
+from wbs.directory.models import MessageTemplate
 from wbs.monitoring.figures import public_figures
+from wbs.monitoring.services import receipt_document
+from wbs.vault import access
 from wbs.vault import keyring as kr
-from wbs.vault import reports as vault
 from wbs.vault.receipts import open_receipt, seal_receipt
+from wbs.vault.uploads import UploadProblem, check_uploads
 
-from . import ratelimit, services
+from . import services
 from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 
 REPORTER_SESSION = "wbs_reporter_report"
@@ -39,23 +47,20 @@ def _identity_initial(request) -> dict:
     user = _reporter_user(request)
     if user is None or not request.keyring.has_private_key:
         return {}
-    profile = vault.open_profile(request.keyring, user)
-    if not profile:
+    profile = access.open_profile(request.keyring, user)
+    if not any(profile.values()):
         return {}
     return {
         "identity_mode": IdentityMode.CONFIDENTIAL,
-        "identity_name": profile.name,
-        "identity_nip": profile.nip,
-        "identity_unit": profile.unit,
-        "identity_contact": profile.contact,
+        **{
+            f"identity_{name}": profile.get(name, "") for name in ("name", "nip", "unit", "contact")
+        },
     }
 
 
 def _add_accused_row(post):
     data = post.copy()
     total = int(data.get("accused-TOTAL_FORMS", "1") or 1)
-    from .forms import MAX_ACCUSED
-
     data["accused-TOTAL_FORMS"] = str(min(total + 1, MAX_ACCUSED))
     return data
 
@@ -100,8 +105,8 @@ def report_new(request):
         uploads = []
         if form_ok and formset_ok:
             try:
-                uploads = services.check_uploads(form.cleaned_data["attachments"])
-            except services.UploadProblem as problem:
+                uploads = check_uploads(form.cleaned_data["attachments"])
+            except UploadProblem as problem:
                 upload_problems = problem.messages
         if form_ok and formset_ok and not upload_problems:
             if not ratelimit.submission_claim(request):
@@ -140,39 +145,11 @@ def report_new(request):
 
 
 def _submit(request, data, people, uploads) -> services.Receipt:
-    identity = None
-    if data["identity_mode"] == IdentityMode.CONFIDENTIAL:
-        identity = vault.IdentityData(
-            name=data["identity_name"].strip(),
-            nip=data["identity_nip"],
-            unit=data["identity_unit"].strip(),
-            contact=data["identity_contact"].strip(),
-        )
-    details = vault.ReportDetails(
-        description=data["description"],
-        location=data["location"],
-        incident_date=data["incident_date"].isoformat() if data["incident_date"] else "",
-        incident_period=data["incident_period"],
-        estimated_loss=data["estimated_loss"],
-        reported_elsewhere=data["reported_elsewhere"],
-        reported_elsewhere_to=data["reported_elsewhere_to"] if data["reported_elsewhere"] else "",
-    )
     user = _reporter_user(request)
-    receipt = services.submit_report(
-        category=data["category"],
-        unit=data["unit"],
-        reporter_type=data["reporter_type"],
-        identity_mode=data["identity_mode"],
-        title=data["title"],
-        details=details,
-        accused=[
-            vault.AccusedData(
-                name=p["name"].strip(), position=p["position"].strip(), unit=p["unit"].strip()
-            )
-            for p in people
-        ],
-        identity=identity,
-        uploads=uploads,
+    receipt = services.submit_cleaned(
+        data,
+        people,
+        uploads,
         reporter_user=user,
         reporter_keyring=request.keyring if user is not None else None,
     )
@@ -233,7 +210,7 @@ def status_login(request):
             status=429,
         )
     opened = (
-        vault.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() else None
+        access.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() else None
     )
     if opened is None:
         ratelimit.lookup_failed(request)
@@ -270,8 +247,6 @@ def _reporter_report(request, report_id=None) -> Report:
 def closing_notice(report) -> str:
     """A closed report's standard explanation when no staff message gives one (the daily task
     that closes unanswered requests holds no key, so it cannot write an encrypted message)."""
-    from wbs.directory.models import MessageTemplate
-
     if report.outcome == "tidak_lengkap":
         return MessageTemplate.text("incomplete")[1]
     return ""
@@ -298,10 +273,10 @@ def _report_page(
     keyring = request.keyring
     context = {
         "report": report,
-        "opened": vault.open_report(keyring, report),
+        "opened": open_report(keyring, report),
         "timeline": public_timeline(report),
-        "thread": vault.open_messages(keyring, report, include_notes=False),
-        "attachments": vault.attachment_infos(keyring, report.attachments.select_related("report")),
+        "thread": open_messages(keyring, report, include_notes=False),
+        "attachments": attachment_infos(keyring, report.attachments.select_related("report")),
         "message_form": message_form or MessageForm(),
         "evidence_form": evidence_form or EvidenceForm(),
         "upload_problems": upload_problems or [],
@@ -339,9 +314,9 @@ def status_evidence(request, report_id=None):
             form.add_error("attachments", _("Choose at least one file."))
         else:
             try:
-                already = services.stored_evidence_bytes(report, request.keyring)
-                uploads = services.check_uploads(files, already_stored_bytes=already)
-            except services.UploadProblem as problem:
+                already = stored_bytes(request.keyring, report)
+                uploads = check_uploads(files, already_stored_bytes=already)
+            except UploadProblem as problem:
                 problems = problem.messages
             else:
                 services.add_reporter_evidence(
@@ -381,9 +356,6 @@ PUBLIC_VIEWS = {
 
 
 def _pdf_response(content: bytes, filename: str):
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -394,8 +366,6 @@ def _pdf_response(content: bytes, filename: str):
 def receipt_pdf(request):
     """From the one-time receipt page: the code authorises the download; it is printed only if
     the reporter ticks the box. Counted like a code lookup."""
-    from wbs.monitoring.services import receipt_document
-
     if ratelimit.lookup_blocked(request):
         return render(
             request,
@@ -403,7 +373,9 @@ def receipt_pdf(request):
             {"form": AccessCodeForm(), "rate_limited": True},
             status=429,
         )
-    opened = vault.open_with_access_code(request.POST.get("access_code", "")[:64])
+    opened = access.open_with_access_code(
+        request.POST.get("access_code", "")[:ACCESS_CODE_TYPED_MAX]
+    )
     if opened is None:
         ratelimit.lookup_failed(request)
         return render(
@@ -421,8 +393,6 @@ def receipt_pdf(request):
 @require_GET
 def status_receipt_pdf(request, report_id=None):
     """For a reporter already in their report: the receipt without the code."""
-    from wbs.monitoring.services import receipt_document
-
     report = _reporter_report(request, report_id)
     content, filename = receipt_document(report)
     return _pdf_response(content, filename)

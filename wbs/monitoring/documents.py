@@ -27,7 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from wbs.directory.models import OrganisationProfile
+from wbs.directory.models import DeadlineRule, OrganisationProfile
 
 from .models import DocumentCounter
 
@@ -272,8 +272,6 @@ NUMBER_WORDS = [
 
 def _verification_days() -> str:
     """“3 (tiga) hari kerja” from the deadline table, as letters write numbers."""
-    from wbs.directory.models import DeadlineRule
-
     rule = DeadlineRule.objects.filter(stage=DeadlineRule.Stage.VERIFICATION).first()
     days = rule.days if rule else 3
     unit = rule.get_unit_display() if rule else "hari kerja"

@@ -7,10 +7,12 @@ report's key and who asked for it explicitly (the title and description come fro
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from wbs.cases.models import Status, StatusChange
-from wbs.vault import reports as vault
+from wbs.cases.sealing import open_report
+from wbs.vault import grants
 
 STAGE_COLUMNS = [
     (Status.DITERIMA, "Hari kerja: diterima"),
@@ -40,8 +42,6 @@ HEADER = [
 
 
 def _bold_row(ws, values):
-    from openpyxl.cell import WriteOnlyCell
-
     row = []
     for value in values:
         cell = WriteOnlyCell(ws, value=value)
@@ -67,7 +67,7 @@ def register_rows(reports, *, keyring=None):
         per = days.setdefault(report_id, {})
         per[status] = per.get(status, 0) + value
     if keyring is not None:
-        vault.preload_grants(keyring, reports)
+        grants.preload(keyring, reports)
     for r in reports:
         row = [
             r.registration_number,
@@ -86,8 +86,8 @@ def register_rows(reports, *, keyring=None):
         ]
         row += [days.get(r.pk, {}).get(status) for status, _label in STAGE_COLUMNS]
         if keyring is not None:
-            if vault.can_open(keyring, r):
-                opened = vault.open_report(keyring, r)
+            if keyring.holds(r.pk):
+                opened = open_report(keyring, r)
                 row += [opened.title, opened.details.description]
             else:
                 row += ["(tidak ada kunci)", ""]
@@ -110,8 +110,6 @@ def register_xlsx(reports, *, keyring=None, title: str = "Register Pengaduan") -
 
 
 def _cell(ws, value, number_format=None):
-    from openpyxl.cell import WriteOnlyCell
-
     cell = WriteOnlyCell(ws, value=value)
     if number_format:
         cell.number_format = number_format

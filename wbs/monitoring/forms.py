@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from wbs.directory.models import Category, Unit, Wilayah
@@ -50,3 +51,30 @@ class DashboardFilterForm(forms.Form):
             unit_id=data["unit"].pk if data["unit"] else None,
             wilayah_id=data["wilayah"].pk if data["wilayah"] else None,
         )
+
+
+class RegisterForm(DashboardFilterForm):
+    include_text = forms.BooleanField(
+        label=_(
+            "Include the title and description of reports I hold the key to "
+            "(recorded in the audit trail)"
+        ),
+        required=False,
+    )
+
+
+class AuditFilterForm(forms.Form):
+    verb = forms.CharField(label=_("Action"), max_length=60, required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Who"),
+        required=False,
+        empty_label=_("— all —"),
+        queryset=get_user_model().objects.filter(kind="staff"),
+    )
+    report = forms.CharField(label=_("Registration number"), max_length=20, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -7,9 +7,10 @@ from django.utils import timezone, translation
 
 from wbs.audit import log
 from wbs.cases import services as case_services
-from wbs.cases.models import ReviewVersion
+from wbs.cases.inbox import visible_reports
+from wbs.cases.models import Report, ReviewVersion
 from wbs.directory.models import OrganisationProfile
-from wbs.vault import reports as vault
+from wbs.vault import access
 
 from . import dashboard, documents, exports
 from .figures import Filters
@@ -72,12 +73,9 @@ def recap(filters: Filters, *, fmt: str, user=None) -> tuple[bytes, str]:
 def register(filters: Filters, *, user=None, keyring=None, include_text: bool = False):
     """The register of reports for a period (XLSX). Text only on explicit request, only where
     the caller's keyring holds the key. Audited."""
-    from wbs.cases.inbox import visible_reports
-
-    reports = visible_reports(user) if user is not None else None
-    from wbs.cases.models import Report
-
-    reports = (reports if reports is not None else Report.objects.all()).filter(filters.q())
+    reports = (visible_reports(user) if user is not None else Report.objects.all()).filter(
+        filters.q()
+    )
     content = exports.register_xlsx(
         reports,
         keyring=keyring if include_text else None,
@@ -106,7 +104,7 @@ def _issued_number(report, kind: str, classification: str, user, day) -> str:
 
 @in_indonesian
 def review_document(keyring, report, user) -> tuple[bytes, str]:
-    if not vault.can_open(keyring, report):
+    if not keyring.holds(report.pk):
         raise NotAvailable
     approved = [
         r
@@ -128,7 +126,7 @@ def review_document(keyring, report, user) -> tuple[bytes, str]:
 
 @in_indonesian
 def result_document(keyring, report, user) -> tuple[bytes, str]:
-    if not vault.can_open(keyring, report):
+    if not keyring.holds(report.pk):
         raise NotAvailable
     result = case_services.open_result(keyring, report)
     if result is None:
@@ -153,7 +151,7 @@ def result_document(keyring, report, user) -> tuple[bytes, str]:
 def receipt_document(report, *, access_code: str | None = None) -> tuple[bytes, str]:
     """For the reporter. The code is printed only if it really opens this report."""
     if access_code:
-        opened = vault.open_with_access_code(access_code)
+        opened = access.open_with_access_code(access_code)
         if opened is None or opened[0].pk != report.pk:
             access_code = None
     content = documents.receipt_pdf(report, access_code=access_code)

@@ -1,23 +1,47 @@
+"""Figures, exports, case documents and the audit trail for the people who answer for them.
+
+Every view is behind staff_required with the roles it names; documents and exports are
+produced by wbs.monitoring.services (numbered, audited) and served only as downloads."""
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wbs.accounts.decorators import staff_required
 from wbs.accounts.models import Role
+from wbs.audit.models import AuditEvent
 from wbs.cases import versioning
+from wbs.cases.inbox import CASE_ROLES, report_for
+from wbs.cases.models import Report
 from wbs.directory.models import OrganisationProfile
 
-from . import dashboard
-from .forms import DashboardFilterForm
+from . import dashboard, services
+from .forms import AuditFilterForm, DashboardFilterForm, RegisterForm
 
 FIGURE_ROLES = (Role.INSPEKTUR, Role.PENANGGUNG_JAWAB, Role.PEMBINA)
+AUDIT_ROLES = (Role.INSPEKTUR, Role.PENANGGUNG_JAWAB, Role.PEMBINA, Role.ADMIN)
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def must_suppress(user) -> bool:
     """The Pembina sees aggregated figures with small counts hidden; the Inspektur and the
     Penanggung Jawab see exact counts."""
     return not user.has_role(Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated document as a download, never rendered from the application's origin."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @staff_required(*FIGURE_ROLES)
@@ -40,48 +64,18 @@ def dashboard_view(request):
     return render(request, "monitoring/dashboard.html", {"form": form, "d": data})
 
 
-def _file_response(content: bytes, filename: str, content_type: str):
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @staff_required(Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
 @require_GET
 def recap(request):
-    from . import services
-
     form = DashboardFilterForm(request.GET or None)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
     content, filename = services.recap(form.filters(), fmt=fmt, user=request.user)
-    return _file_response(content, filename, PDF if fmt == "pdf" else XLSX)
+    return file_response(content, filename, PDF if fmt == "pdf" else XLSX)
 
 
 @staff_required(Role.INSPEKTUR, Role.PENANGGUNG_JAWAB, Role.VERIFIKATOR)
 @require_http_methods(["GET", "POST"])
 def register(request):
-    from django import forms as dj_forms
-    from django.utils.translation import gettext_lazy as _
-
-    from . import services
-
-    class RegisterForm(DashboardFilterForm):
-        include_text = dj_forms.BooleanField(
-            label=_(
-                "Include the title and description of reports I hold the key to "
-                "(recorded in the audit trail)"
-            ),
-            required=False,
-        )
-
     if request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():
@@ -91,7 +85,76 @@ def register(request):
                 keyring=request.keyring,
                 include_text=form.cleaned_data["include_text"],
             )
-            return _file_response(content, filename, XLSX)
+            return file_response(content, filename, XLSX)
     else:
         form = RegisterForm(initial=request.GET.dict())
     return render(request, "monitoring/register.html", {"form": form})
+
+
+# --- case documents --------------------------------------------------------------------------
+
+
+def _case_document(request, number, make):
+    report = report_for(request, number)
+    try:
+        content, filename = make(request.keyring, report, request.user)
+    except services.NotAvailable:
+        raise Http404 from None
+    return file_response(content, filename, PDF)
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def review_document(request, number):
+    """The Lembar Telaahan of the approved telaahan."""
+    return _case_document(request, number, services.review_document)
+
+
+@staff_required(*CASE_ROLES)
+@require_GET
+def result_document(request, number):
+    """The Laporan Hasil Pengaduan."""
+    return _case_document(request, number, services.result_document)
+
+
+# --- audit trail -----------------------------------------------------------------------------
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@staff_required(*AUDIT_ROLES)
+@require_GET
+def audit(request):
+    form = AuditFilterForm(request.GET or None)
+    qs = AuditEvent.objects.select_related("actor").order_by("-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["verb"]:
+            qs = qs.filter(verb__startswith=data["verb"])
+        if data["actor"]:
+            qs = qs.filter(actor=data["actor"])
+        if data["report"]:
+            report = Report.objects.filter(registration_number__iexact=data["report"]).first()
+            qs = qs.filter(target_type="report", target_id=str(report.pk) if report else "-")
+        if data["date_from"]:
+            qs = qs.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(at__date__lte=data["date_to"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    report_ids = {e.target_id for e in page.object_list if e.target_type == "report"}
+    numbers = dict(
+        Report.objects.filter(pk__in=report_ids).values_list("pk", "registration_number")
+    )
+    rows = [{"event": e, "number": numbers.get(_uuid(e.target_id))} for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "monitoring/audit.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )

@@ -12,6 +12,7 @@ import json
 from django.conf import settings
 
 from . import crypto
+from .models import KeyGrant
 
 SESSION_FIELD = "wbs_kr"
 _AD = b"wbs:v1:keyring"
@@ -52,10 +53,27 @@ class Keyring:
             entry["ik"] = ik
         self._reports[str(report_id)] = entry
 
+    def new_report(self, report_id, *, identity: bool) -> None:
+        """Fresh keys for a new report: a report key, and an identity key when `identity`."""
+        self.add_report(report_id, rk=crypto.new_key(), ik=crypto.new_key() if identity else None)
+
+    def adopt(self, other: "Keyring") -> None:
+        """Take over the report keys `other` holds (a registered reporter's own submission)."""
+        for report_id, entry in other._reports.items():
+            self._reports[report_id] = dict(entry)
+
+    def holds(self, report_id, kind: str = "report") -> bool:
+        """Whether this keyring can open the report's key of `kind` ("report" or "identity")."""
+        try:
+            self._key(report_id, kind)
+        except NoAccess:
+            return False
+        return True
+
     # -- lookup (used by wbs.vault only) --
 
-    def _key(self, report, kind: str) -> bytes:
-        report_id = str(report.pk)
+    def _key(self, report_id, kind: str) -> bytes:
+        report_id = str(report_id)
         cached = self._cache.get((report_id, kind))
         if cached is not None:
             return cached
@@ -65,10 +83,8 @@ class Keyring:
         if report_id in self._reports and short in self._reports[report_id]:
             key = self._reports[report_id][short]
         elif self._private_key is not None and self.user_id is not None:
-            from .models import KeyGrant
-
             grant = (
-                KeyGrant.objects.filter(report_id=report.pk, user_id=self.user_id, key_kind=kind)
+                KeyGrant.objects.filter(report_id=report_id, user_id=self.user_id, key_kind=kind)
                 .only("sealed_key")
                 .first()
             )

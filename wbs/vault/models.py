@@ -1,5 +1,9 @@
 """Key material at rest. Every row here is either public or sealed/wrapped: a dump of these
-tables opens nothing without a password, a Kode Akses or the recovery passphrase."""
+tables opens nothing without a password, a Kode Akses or the recovery passphrase.
+
+Grants and access codes point at the record whose keys they hold: the model named by the
+WBS_VAULT_REPORT_MODEL setting (the domain's report), so that they go when it goes. The vault
+imports no domain code; the setting is the one place the two meet."""
 
 from django.conf import settings
 from django.db import models
@@ -60,7 +64,9 @@ class KeyGrant(models.Model):
         REPORT = "report", _("report key")
         IDENTITY = "identity", _("identity key")
 
-    report = models.ForeignKey("cases.Report", on_delete=models.CASCADE, related_name="key_grants")
+    report = models.ForeignKey(
+        settings.WBS_VAULT_REPORT_MODEL, on_delete=models.CASCADE, related_name="key_grants"
+    )
     key_kind = models.CharField(max_length=10, choices=KeyKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,7 +86,7 @@ class KeyGrant(models.Model):
     )
     reason = models.CharField(max_length=255, blank=True)
     # The day only: a grant is written at the moment of submission, so a precise time here
-    # would give back what the report itself keeps coarse (product.md §5).
+    # would give back what the report itself keeps coarse (docs/design/product.md §5).
     created_at = models.DateField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +118,7 @@ class AccessCode(models.Model):
     keyed hash of it and the report/identity keys are wrapped under Argon2id of it."""
 
     report = models.OneToOneField(
-        "cases.Report", on_delete=models.CASCADE, related_name="access_code"
+        settings.WBS_VAULT_REPORT_MODEL, on_delete=models.CASCADE, related_name="access_code"
     )
     lookup = models.CharField(max_length=64, unique=True)
     salt = models.BinaryField(max_length=16)

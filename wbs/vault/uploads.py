@@ -1,19 +1,26 @@
-"""An upload handler that never lets plaintext reach a disk.
+"""Evidence files on their way in: an upload handler that never lets plaintext reach a disk,
+the form field that receives them, and the checks every file passes before it is stored.
 
 Django's default handlers keep small files in memory and spool large ones to the OS temp folder
 in plaintext. This one encrypts every chunk with a per-file random key (held only in memory)
 before writing it to a spooled temporary file; the plaintext is read back into memory only when
-the file is checked and re-encrypted for storage.
+the file is checked (content type, cleaning, antivirus) and re-encrypted for storage.
+
+The reporter side and the staff side both take files through `MultipleFileField` and
+`check_uploads`; refusals come back as `UploadProblem` with messages that name no file.
 """
 
 import contextlib
 import tempfile
 
+from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import crypto
+from . import antivirus, crypto, filecheck
 
 _AD = b"wbs:v1:upload-temp"
 _SPOOL_BYTES = 2 * 1024 * 1024
@@ -90,3 +97,96 @@ class EncryptingUploadHandler(FileUploadHandler):
     def file_complete(self, file_size):
         self.file._finish()
         return self.file
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files in one field (optional by default); cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+MSG_MALWARE = gettext_lazy(
+    "The antivirus found malware in this file, so it was not accepted. Send a clean copy, or "
+    "describe the evidence in the report instead."
+)
+
+
+class CheckedUpload:
+    """A file that passed the content checks, held in memory until it is stored encrypted.
+    `scan` is the antivirus verdict (antivirus.CLEAN, UNAVAILABLE or OFF)."""
+
+    def __init__(self, name: str, checked: filecheck.CheckedFile, data: bytes, scan: str = ""):
+        self.display_name = filecheck.safe_display_name(name)
+        self.checked = checked
+        self.data = data
+        self.scan = scan or antivirus.OFF
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def inspect_upload(upload) -> CheckedUpload:
+    """Decrypt an upload from its encrypted temporary file, check its content and scan it.
+    Raises filecheck.FileRejected with a message for the person who sent it."""
+    data = read_plaintext(upload)
+    checked = filecheck.check_and_clean(data, upload.name or "")
+    verdict = antivirus.scan_bytes(data)
+    if verdict.infected:
+        raise filecheck.FileRejected(MSG_MALWARE, code="malware")
+    return CheckedUpload(upload.name or "", checked, data, verdict.status)
+
+
+class UploadProblem(Exception):
+    """One or more files were refused; `messages` are for the sender (no file names)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("upload refused")
+        self.messages = messages
+
+
+def check_uploads(files, *, already_stored_bytes: int = 0) -> list[CheckedUpload]:
+    """Check every file by content and size. Raises UploadProblem listing each refusal."""
+    if len(files) > settings.WBS_MAX_FILES_PER_REQUEST:
+        raise UploadProblem(
+            [
+                _("You can attach at most %(n)d files at a time.")
+                % {"n": settings.WBS_MAX_FILES_PER_REQUEST}
+            ]
+        )
+    problems: list[str] = []
+    checked: list[CheckedUpload] = []
+    total = already_stored_bytes
+    max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
+    for index, upload in enumerate(files, start=1):
+        label = _("File %(n)d") % {"n": index}
+        if getattr(upload, "too_large", False):
+            problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
+            continue
+        total += upload.size
+        try:
+            checked.append(inspect_upload(upload))
+        except filecheck.FileRejected as exc:
+            problems.append(f"{label}: {exc.message}")
+    if total > settings.WBS_MAX_REPORT_BYTES:
+        problems.append(
+            _("All evidence of one report together may be at most %(mb)d MB.")
+            % {"mb": settings.WBS_MAX_REPORT_BYTES // (1024 * 1024)}
+        )
+    if problems:
+        raise UploadProblem(problems)
+    return checked

@@ -176,7 +176,7 @@ def test_new_user_case_role_waits_for_a_second_administrator(staff, as_staff):
     from django.contrib.auth import get_user_model
 
     from wbs.accounts import services as accounts
-    from wbs.administration.models import RoleRequest
+    from wbs.accounts.models import RoleRequest
 
     response = _create(as_staff("admin"), roles=[Role.VERIFIKATOR])
     user = get_user_model().objects.get(username="baru")

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 
 from conftest import PASSWORD, login_staff
 from wbs.administration.models import BackupRun
+from wbs.cases import evidence, sealing
 from wbs.cases.models import Attachment, Report
 from wbs.monitoring.tests import fixtures as fx
-from wbs.vault import keys
-from wbs.vault import reports as vault
+from wbs.vault import access, keys
+from wbs.vault import recovery as recovery_keys
 from wbs.vault.keyring import Keyring
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +190,9 @@ def test_round_trip_reads_the_report_back_with_a_staff_key(restored):
     user = get_user_model().objects.get(username="verifikator")
     keyring = Keyring(user_id=user.pk, private_key=keys.unlock_private_key(user, PASSWORD))
     report = Report.objects.get(pk=restored["report"].pk)
-    assert vault.open_title(keyring, report) == "JUDUL-LAMPIRAN-H6T"
+    assert sealing.open_title(keyring, report) == "JUDUL-LAMPIRAN-H6T"
     attachment = report.attachments.get()
-    _info, chunks = vault.open_attachment(keyring, attachment, original=True)
+    _info, chunks = evidence.open_attachment(keyring, attachment, original=True)
     assert b"".join(chunks) == fx.FILE_TEXT
     assert "Restored 2 reports" in restored["out"]
 
@@ -211,10 +212,10 @@ def test_round_trip_through_the_log_in(restored, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_keeps_the_reporters_access_code(restored):
-    opened = vault.open_with_access_code(restored["code"])
+    opened = access.open_with_access_code(restored["code"])
     assert opened is not None and opened[0].pk == restored["report"].pk
 
 
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_keeps_the_recovery_key(restored):
-    assert keys.open_recovery_key(restored["passphrase"]) is not None
+    assert recovery_keys.open_recovery_key(restored["passphrase"]) is not None

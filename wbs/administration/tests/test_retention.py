@@ -62,11 +62,11 @@ def test_keys_and_access_code_are_gone(old, django_capture_on_commit_callbacks):
 
 
 def test_access_code_no_longer_opens(old, django_capture_on_commit_callbacks):
-    from wbs.vault import reports as vault
+    from wbs.vault import access
 
     _report, code = old
     _purge(django_capture_on_commit_callbacks)
-    assert vault.open_with_access_code(code) is None
+    assert access.open_with_access_code(code) is None
 
 
 def test_attachment_files_are_gone(old, settings, django_capture_on_commit_callbacks):

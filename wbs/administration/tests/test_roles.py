@@ -8,13 +8,13 @@ from django.test import Client
 
 from conftest import PASSWORD, login_staff, make_staff
 from wbs.accounts import services as accounts
-from wbs.accounts.models import Role, RoleAssignment
-from wbs.administration.models import RoleRequest
+from wbs.accounts.models import Role, RoleAssignment, RoleRequest
 from wbs.audit.models import AuditEvent
+from wbs.cases import sealing
 from wbs.cases.tests.helpers import keyring_of
 from wbs.intake.tests.factories import submit
 from wbs.vault import keys
-from wbs.vault import reports as vault
+from wbs.vault import recovery as recovery_keys
 from wbs.vault.crypto import DecryptionError
 from wbs.vault.keyring import Keyring, NoAccess
 
@@ -247,14 +247,14 @@ def test_after_reset_the_old_grants_no_longer_open(staff, report):
     user.refresh_from_db()
     keyring = _keyring(user, password)
     with pytest.raises((NoAccess, DecryptionError)):  # the new key pair opens nothing old
-        vault.open_title(keyring, report)
+        sealing.open_title(keyring, report)
 
 
 def test_after_reset_can_open_says_no_instead_of_crashing(staff, report):
     user = staff["verifikator"]
     password = accounts.reset_password(user, acting=staff["admin"])
     user.refresh_from_db()
-    assert vault.can_open(_keyring(user, password), report) is False
+    assert _keyring(user, password).holds(report.pk) is False
 
 
 def test_after_reset_the_inbox_and_case_page_still_open(staff, report):
@@ -321,9 +321,11 @@ def test_regrant_with_the_right_passphrase_opens_again(staff, recovery, report):
     user = staff["verifikator"]
     password = accounts.reset_password(user, acting=staff["admin"])
     user.refresh_from_db()
-    written = keys.regrant_from_recovery(recovery["passphrase"], user, [report.pk], identity=False)
+    written = recovery_keys.regrant_from_recovery(
+        recovery["passphrase"], user, [report.pk], identity=False
+    )
     assert written >= 1
-    assert vault.open_title(_keyring(user, password), report) == "JUDUL-PEMULIHAN-K3"
+    assert sealing.open_title(_keyring(user, password), report) == "JUDUL-PEMULIHAN-K3"
 
 
 def test_regrant_with_a_wrong_passphrase_returns_none(staff, recovery, report):
@@ -331,7 +333,8 @@ def test_regrant_with_a_wrong_passphrase_returns_none(staff, recovery, report):
     accounts.reset_password(user, acting=staff["admin"])
     user.refresh_from_db()
     assert (
-        keys.regrant_from_recovery("salah salah salah", user, [report.pk], identity=False) is None
+        recovery_keys.regrant_from_recovery("salah salah salah", user, [report.pk], identity=False)
+        is None
     )
 
 
@@ -342,8 +345,8 @@ def test_regrant_identity_keys_only_when_asked(staff, recovery):
     user = staff["verifikator"]
     password = accounts.reset_password(user, acting=staff["admin"])
     user.refresh_from_db()
-    keys.regrant_from_recovery(recovery["passphrase"], user, [report.pk], identity=False)
-    assert not vault.can_open(_keyring(user, password), report, kind="identity")
+    recovery_keys.regrant_from_recovery(recovery["passphrase"], user, [report.pk], identity=False)
+    assert not _keyring(user, password).holds(report.pk, "identity")
 
 
 def test_regrant_screen_reissues_and_audits(staff, recovery, report, as_staff):
@@ -354,7 +357,7 @@ def test_regrant_screen_reissues_and_audits(staff, recovery, report, as_staff):
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert vault.can_open(_keyring(user, password), report)
+    assert _keyring(user, password).holds(report.pk)
     assert _events("recovery.regranted", user).count() == 1
 
 
@@ -370,5 +373,7 @@ def test_regrant_screen_wrong_passphrase(staff, recovery, report, as_staff):
 
 def test_inspektur_keeps_access_after_regranting_others(staff, recovery, report):
     inspektur = staff["inspektur"]
-    keys.regrant_from_recovery(recovery["passphrase"], staff["pj"], [report.pk], identity=False)
-    assert vault.can_open(keyring_of(inspektur), report)
+    recovery_keys.regrant_from_recovery(
+        recovery["passphrase"], staff["pj"], [report.pk], identity=False
+    )
+    assert keyring_of(inspektur).holds(report.pk)

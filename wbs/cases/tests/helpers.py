@@ -6,10 +6,10 @@ Everything goes through the real services; only the report's status is placed di
 from django.test import Client
 
 from conftest import PASSWORD, login_staff
+from wbs.cases import sealing
 from wbs.cases.models import IdentityRequest, Report, Status
 from wbs.intake.tests.factories import submit
-from wbs.vault import filecheck, keys
-from wbs.vault import reports as vault
+from wbs.vault import filecheck, grants, keys, uploads
 from wbs.vault.keyring import Keyring
 
 # Plaintext markers: none of them may appear where the user holds no key, nor in the audit trail.
@@ -32,12 +32,15 @@ METHOD = {
     "cases:review": "post",
     "cases:download": "get",
     "cases:download_original": "post",
-    "cases:review_document": "get",
-    "cases:result_document": "get",
+    "monitoring:review_document": "get",
+    "monitoring:result_document": "get",
     "cases:identity_request": "post",
     "cases:identity_view": "post",
     "cases:identity_decide": "post",
-    "audit:events": "get",
+    "monitoring:audit": "get",
+    "monitoring:dashboard": "get",
+    "monitoring:recap": "get",
+    "monitoring:register": "get",
 }
 
 
@@ -53,7 +56,7 @@ def put_in_state(report, status, **fields):
 
 
 def checked_upload(name=FILE_NAME, data=FILE_TEXT):
-    return vault.CheckedUpload(name, filecheck.check_and_clean(data, name), data)
+    return uploads.CheckedUpload(name, filecheck.check_and_clean(data, name), data)
 
 
 def confidential_report(*, title=TITLE, name=IDENTITY_NAME, with_file=True, **kwargs):
@@ -61,7 +64,7 @@ def confidential_report(*, title=TITLE, name=IDENTITY_NAME, with_file=True, **kw
     Inspektur, the identity key to the Inspektur only."""
     report, _receipt = submit(
         title=title,
-        identity=vault.IdentityData(name=name, nip="198001012005011001"),
+        identity=sealing.IdentityData(name=name, nip="198001012005011001"),
         uploads=[checked_upload()] if with_file else None,
         **kwargs,
     )
@@ -71,9 +74,7 @@ def confidential_report(*, title=TITLE, name=IDENTITY_NAME, with_file=True, **kw
 def assign(report, penelaah, staff, status=Status.DITELAAH):
     """Hand the report to `penelaah` as a forward would: assignee, wilayah and a key grant."""
     put_in_state(report, status, assignee=penelaah, wilayah=penelaah.wilayah)
-    vault.grant_report_key(
-        keyring_of(staff["verifikator"]), report, penelaah, granted_by=None, reason="test"
-    )
+    grants.grant(keyring_of(staff["verifikator"]), report, penelaah, granted_by=None, reason="test")
     return report
 
 

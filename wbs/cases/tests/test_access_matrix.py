@@ -1,8 +1,8 @@
 """Object- and function-level authorization on every staff URL (checklist items 15, 17–19;
 GlobaLeaks Issue F for downloads).
 
-The URLs are walked from wbs.cases.urls and wbs.audit.urls, so a new staff route that is not in
-the matrix fails `test_every_staff_url_is_in_the_matrix`. The matrix is sampled: each URL ×
+The URLs are walked from wbs.cases.urls and wbs.monitoring.urls, so a new staff route that is
+not in the matrix fails `test_every_staff_url_is_in_the_matrix`. The matrix is sampled: each URL ×
 each persona who may NOT see the report (the other Irban's Penelaah, Pembina, Administrator),
 with every workflow action for the Penelaah of the other wilayah."""
 
@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wbs.audit import urls as audit_urls
 from wbs.cases import urls as case_urls
 from wbs.cases.forms import ACTION_FORMS
 from wbs.cases.models import IdentityRequest, Report, Status
@@ -28,6 +27,7 @@ from wbs.cases.tests.helpers import (
     put_in_state,
     with_documents,
 )
+from wbs.monitoring import urls as monitoring_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ LOGIN = "/staf/masuk/"
 def staff_routes() -> dict[str, list[str]]:
     """Every staff route name → the names of its URL parameters."""
     routes = {}
-    for module in (case_urls, audit_urls):
+    for module in (case_urls, monitoring_urls):
         for pattern in module.urlpatterns:
             routes[f"{module.app_name}:{pattern.name}"] = list(pattern.pattern.converters)
     return routes
@@ -96,9 +96,9 @@ def post_data(name, world, action="start_verification"):
 def call(client, name, world, action="start_verification", method=None):
     method = method or METHOD[name]
     url = url_for(name, world, action)
-    if method == "get":
-        return client.get(url)
-    return client.post(url, post_data(name, world, action))
+    if method == "post":
+        return client.post(url, post_data(name, world, action))
+    return getattr(client, method)(url)
 
 
 def assert_leaks_nothing(response):
@@ -165,8 +165,14 @@ def test_penanggung_jawab_without_a_grant_reads_no_content(world, name):
         ("cases:identity_requests", "penelaah"),
         ("cases:identity_requests", "pj"),
         ("cases:identity_requests", "admin"),
-        ("audit:events", "verifikator"),
-        ("audit:events", "penelaah"),
+        ("monitoring:audit", "verifikator"),
+        ("monitoring:audit", "penelaah"),
+        ("monitoring:dashboard", "verifikator"),
+        ("monitoring:dashboard", "admin"),
+        ("monitoring:recap", "pembina"),
+        ("monitoring:recap", "verifikator"),
+        ("monitoring:register", "pembina"),
+        ("monitoring:register", "penelaah"),
         ("cases:identity_view", "pj"),
         ("cases:identity_decide", "verifikator"),
         ("cases:identity_decide", "penelaah"),
@@ -238,10 +244,14 @@ ALLOWED = [
     ("cases:identity_request", "penelaah", 302),
     ("cases:identity_view", "inspektur", 200),
     ("cases:identity_decide", "inspektur", 302),
-    ("audit:events", "inspektur", 200),
-    ("audit:events", "pj", 200),
-    ("audit:events", "pembina", 200),
-    ("audit:events", "admin", 200),
+    ("monitoring:audit", "inspektur", 200),
+    ("monitoring:audit", "pj", 200),
+    ("monitoring:audit", "pembina", 200),
+    ("monitoring:audit", "admin", 200),
+    ("monitoring:dashboard", "inspektur", 200),
+    ("monitoring:dashboard", "pembina", 200),
+    ("monitoring:recap", "pj", 200),
+    ("monitoring:register", "verifikator", 200),
 ]
 
 
@@ -262,7 +272,7 @@ def test_allowed_action_by_the_assigned_penelaah_redirects(world):
     assert Report.objects.get(pk=world["report"].pk).status == Status.MENUNGGU_PERSETUJUAN
 
 
-@pytest.mark.parametrize("name", ["cases:review_document", "cases:result_document"])
+@pytest.mark.parametrize("name", ["monitoring:review_document", "monitoring:result_document"])
 @pytest.mark.parametrize("persona", ["verifikator", "inspektur", "penelaah"])
 def test_documents_open_for_grant_holders(world, name, persona):
     with_documents(world["report"], world["staff"])
@@ -272,7 +282,7 @@ def test_documents_open_for_grant_holders(world, name, persona):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-@pytest.mark.parametrize("name", ["cases:review_document", "cases:result_document"])
+@pytest.mark.parametrize("name", ["monitoring:review_document", "monitoring:result_document"])
 @pytest.mark.parametrize("persona", ["pj", "penelaah_other", "pembina", "admin"])
 def test_documents_refused_without_a_grant(world, name, persona):
     with_documents(world["report"], world["staff"])
@@ -294,14 +304,22 @@ WRONG_METHOD_PERSONA = {
     "cases:identity_decide": "inspektur",
     "cases:identity_view": "inspektur",
     "cases:review": "penelaah",
-    "audit:events": "inspektur",
+    "monitoring:audit": "inspektur",
+    "monitoring:dashboard": "inspektur",
+    "monitoring:recap": "inspektur",
+    "monitoring:review_document": "inspektur",
+    "monitoring:result_document": "inspektur",
 }
+# The register's form is shown by GET and sent by POST.
+BOTH_METHODS = {"monitoring:register"}
 
 
 @pytest.mark.parametrize("name", sorted(METHOD))
 def test_wrong_method_is_405(world, name):
     persona = WRONG_METHOD_PERSONA.get(name, "verifikator")
     other = "post" if METHOD[name] == "get" else "get"
+    if name in BOTH_METHODS:
+        other = "put"
     response = call(logged_in(world["staff"][persona]), name, world, method=other)
     assert response.status_code == 405
 

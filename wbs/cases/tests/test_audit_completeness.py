@@ -91,7 +91,10 @@ def test_original_download_writes_one_attachment_original_downloaded(staff, repo
 
 @pytest.mark.parametrize(
     ("name", "document"),
-    [("cases:review_document", "lembar_telaahan"), ("cases:result_document", "laporan_hasil")],
+    [
+        ("monitoring:review_document", "lembar_telaahan"),
+        ("monitoring:result_document", "laporan_hasil"),
+    ],
 )
 def test_document_export_writes_one_document_exported(staff, report, name, document):
     with_documents(report, staff)

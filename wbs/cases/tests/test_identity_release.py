@@ -12,7 +12,7 @@ from conftest import PASSWORD
 from wbs.accounts.models import Role
 from wbs.accounts.services import create_staff_user
 from wbs.audit.models import AuditEvent
-from wbs.cases import services
+from wbs.cases import sealing, services
 from wbs.cases.models import IdentityRequest, Message
 from wbs.cases.tests.helpers import (
     IDENTITY_NAME,
@@ -24,7 +24,7 @@ from wbs.cases.tests.helpers import (
 )
 from wbs.directory.models import OrganisationProfile
 from wbs.intake.tests.factories import submit
-from wbs.vault import reports as vault
+from wbs.vault import grants
 from wbs.vault.keyring import NoAccess
 from wbs.vault.models import KeyGrant
 
@@ -51,7 +51,7 @@ def people(staff):
 @pytest.fixture
 def case(people):
     report, receipt = submit(
-        title="Laporan rahasia", identity=vault.IdentityData(name=IDENTITY_NAME)
+        title="Laporan rahasia", identity=sealing.IdentityData(name=IDENTITY_NAME)
     )
     assign(report, people["penelaah"], people)
     return {"report": report, "receipt": receipt}
@@ -110,7 +110,7 @@ def test_pending_request_gives_no_key(people, case):
     requester = people["penelaah"]
     assert not identity_grant(requester, case["report"])
     with pytest.raises(NoAccess):
-        vault.open_identity(keyring_of(requester), case["report"])
+        sealing.open_identity(keyring_of(requester), case["report"])
 
 
 def test_pending_requester_cannot_view_the_identity(people, case):
@@ -145,9 +145,7 @@ def test_inspektur_queue_lists_the_pending_request(people, case):
 def test_requesting_inspektur_cannot_approve_their_own_request(people, case):
     report = case["report"]
     late = create_staff_user(username="inspektur3", password=PASSWORD, roles=[Role.INSPEKTUR])
-    vault.grant_report_key(
-        keyring_of(people["verifikator"]), report, late, granted_by=None, reason="t"
-    )
+    grants.grant(keyring_of(people["verifikator"]), report, late, granted_by=None, reason="t")
     pending = services.request_identity(keyring_of(late), report, late, REASON)
     with pytest.raises(services.IdentityError):
         services.decide_identity(keyring_of(late), pending, late, approve=True, reason="x")
@@ -159,7 +157,7 @@ def test_inspektur_without_the_identity_key_cannot_approve(people, case):
     """An Inspektur who joined after the report holds no identity key: approval fails closed."""
     request_via_web(people, case)
     late = create_staff_user(username="inspektur3", password=PASSWORD, roles=[Role.INSPEKTUR])
-    vault.grant_report_key(
+    grants.grant(
         keyring_of(people["verifikator"]), case["report"], late, granted_by=None, reason="t"
     )
     pending = decide_via_web({**people, "late": late}, case, "late", "approve")
@@ -186,7 +184,7 @@ def test_different_inspektur_approves_and_the_requester_can_open_it(people, case
     requester = people["penelaah"]
     assert pending.state == "approved" and pending.decided_by_id == people["inspektur2"].pk
     assert identity_grant(requester, case["report"])
-    assert vault.open_identity(keyring_of(requester), case["report"]).name == IDENTITY_NAME
+    assert sealing.open_identity(keyring_of(requester), case["report"]).name == IDENTITY_NAME
 
 
 def test_after_approval_the_requester_sees_the_identity_page(people, case):
@@ -203,7 +201,7 @@ def test_denial_gives_no_key(people, case):
     assert pending.state == "denied"
     assert not identity_grant(people["penelaah"], case["report"])
     with pytest.raises(NoAccess):
-        vault.open_identity(keyring_of(people["penelaah"]), case["report"])
+        sealing.open_identity(keyring_of(people["penelaah"]), case["report"])
 
 
 def test_a_decided_request_cannot_be_decided_again(people, case):

@@ -27,7 +27,7 @@ from wbs.cases.tests.helpers import (
     logged_in,
     put_in_state,
 )
-from wbs.vault import reports as vault
+from wbs.vault import grants
 from wbs.vault.models import KeyGrant
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_item16_identity_view_is_not_cached(staff, report):
 def test_item17_administrator_holds_no_key(staff, report):
     admin = staff["admin"]
     assert not KeyGrant.objects.filter(user=admin).exists()
-    assert not vault.can_open(keyring_of(admin), report)
+    assert not keyring_of(admin).holds(report.pk)
 
 
 def test_item17_administrator_cannot_read_report_content(staff, report):
@@ -166,9 +166,7 @@ def test_item18_hidden_identity_decision_for_the_requester(staff, report):
     from wbs.cases import services
 
     late = create_staff_user(username="inspektur3", password=PASSWORD, roles=["inspektur"])
-    vault.grant_report_key(
-        keyring_of(staff["verifikator"]), report, late, granted_by=None, reason="test"
-    )
+    grants.grant(keyring_of(staff["verifikator"]), report, late, granted_by=None, reason="test")
     pending = services.request_identity(keyring_of(late), report, late, "Perlu klarifikasi.")
     client = logged_in(late)
     url = reverse("cases:identity_decide", args=[report.registration_number, pending.pk])
@@ -176,7 +174,7 @@ def test_item18_hidden_identity_decision_for_the_requester(staff, report):
     client.post(url, {"decision": "approve", "reason": "Sendiri."})
     pending.refresh_from_db()
     assert pending.state == "pending"
-    assert not vault.holds_grant(late, report, "identity")
+    assert not grants.holds_grant(late, report, "identity")
 
 
 @pytest.fixture

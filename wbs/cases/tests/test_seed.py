@@ -6,10 +6,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from wbs.cases import sealing
 from wbs.cases.models import Report, Status
 from wbs.cases.tests.helpers import keyring_of
 from wbs.directory.models import OrganisationProfile
-from wbs.vault import reports as vault
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_seed_reports_fills_every_state_with_openable_reports(staff):
     states = set(Report.objects.values_list("status", flat=True))
     assert states == {s.value for s in Status}, f"empty states: {set(Status) - states}"
     report = Report.objects.order_by("pk").first()
-    title = vault.open_title(keyring_of(staff["verifikator"]), report)
+    title = sealing.open_title(keyring_of(staff["verifikator"]), report)
     assert title and title not in str(Report.objects.filter(pk=report.pk).values().get())
     years = {d.year for d in Report.objects.values_list("received_on", flat=True)}
     assert {2024, 2025} <= years

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from conftest import PASSWORD
 from wbs.accounts.models import Role
 from wbs.audit.models import AuditEvent
-from wbs.cases import workflow
+from wbs.cases import sealing, workflow
 from wbs.cases.models import (
     FollowUp,
     Message,
@@ -22,8 +22,7 @@ from wbs.cases.models import (
 )
 from wbs.cases.workflow import TRANSITIONS, TransitionError
 from wbs.intake.tests.factories import submit
-from wbs.vault import keys
-from wbs.vault import reports as vault
+from wbs.vault import access, grants, keys
 from wbs.vault.keyring import Keyring
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +82,7 @@ def prepare(report, action, staff):
         "complete",
     ):
         Report.objects.filter(pk=report.pk).update(assignee=penelaah)
-        vault.grant_report_key(
+        grants.grant(
             keyring_of(staff["verifikator"]), report, penelaah, granted_by=None, reason="test"
         )
     if action == "submit_review":
@@ -110,9 +109,7 @@ def prepare(report, action, staff):
             created_on=timezone.localdate(),
             state="submitted",
         )
-        review.content_ct = vault.seal_value(
-            keyring_of(penelaah), report, table="review", field="content", pk=review.pk, value={}
-        )
+        review.content.seal(keyring_of(penelaah), {})
         review.save()
     if action == "complete":
         Report.objects.filter(pk=report.pk).update(result_verified=True)
@@ -319,7 +316,7 @@ def test_forward_seals_the_key_to_the_handler(people):
         keyring=keyring_of(people["verifikator"]),
         data={**CHECKS, "handler": handler},
     )
-    assert vault.open_title(keyring_of(handler), report)
+    assert sealing.open_title(keyring_of(handler), report)
 
 
 def test_forward_outside_the_area_needs_a_reason(people):
@@ -375,7 +372,7 @@ def test_reporter_reply_returns_the_case_to_verification(people):
         keyring=keyring_of(people["verifikator"]),
         data={**CHECKS, "message": "Mohon lengkapi."},
     )
-    _report, keyring = vault.open_with_access_code(receipt.access_code)
+    _report, keyring = access.open_with_access_code(receipt.access_code)
     services.add_reporter_message(keyring, report, "Ini bukti tambahannya.")
     report.refresh_from_db()
     assert report.status == S.VERIFIKASI and not report.clock_paused
@@ -445,7 +442,7 @@ def test_follow_up_details_are_encrypted(people):
 def test_result_text_is_encrypted(people):
     report, _ = submit()
     put_in_state(report, S.TINDAK_LANJUT, assignee=people["penelaah"])
-    vault.grant_report_key(
+    grants.grant(
         keyring_of(people["verifikator"]), report, people["penelaah"], granted_by=None, reason="t"
     )
     workflow.apply(

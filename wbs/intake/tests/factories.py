@@ -1,8 +1,8 @@
 """Helpers to build reports in tests through the same services the pages use."""
 
+from wbs.cases import sealing
 from wbs.directory.models import Category, Unit
 from wbs.intake import services
-from wbs.vault import reports as vault
 
 
 def form_data(**overrides) -> dict:
@@ -60,8 +60,8 @@ def submit(
         reporter_type="asn",
         identity_mode="confidential" if identity else "anonymous",
         title=title,
-        details=vault.ReportDetails(description=description, incident_period="2025"),
-        accused=[vault.AccusedData(name=accused_name, position="Staf", unit=unit.name)],
+        details=sealing.ReportDetails(description=description, incident_period="2025"),
+        accused=[sealing.AccusedData(name=accused_name, position="Staf", unit=unit.name)],
         identity=identity,
         uploads=uploads or [],
         reporter_user=reporter_user,

@@ -171,7 +171,7 @@ def test_opted_in_reporter_gets_a_content_free_notice(
 
 
 def test_reporter_without_email_is_not_linked_to_the_report(client, staff):
-    from wbs.intake.models import ReporterNotice
+    from wbs.cases.models import ReporterNotice
 
     _register(client, username="pelapor.diam")
     client.post(reverse("intake:report_new"), form_data())

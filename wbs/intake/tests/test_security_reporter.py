@@ -32,16 +32,15 @@ def _submit_and_code(client, **overrides):
 
 # 7. 6.3.8 uniform errors and timing for an unknown tracking code
 def test_item07_unknown_and_malformed_code_spend_the_same_argon2(staff, monkeypatch):
-    from wbs.vault import crypto
-    from wbs.vault import reports as vault
+    from wbs.vault import access, crypto
 
     calls = []
     real = crypto.derive_key
     monkeypatch.setattr(crypto, "derive_key", lambda *a, **k: calls.append(1) or real(*a, **k))
     submit()
     calls.clear()
-    vault.open_with_access_code("x")
-    vault.open_with_access_code(codes.new_access_code())
+    access.open_with_access_code("x")
+    access.open_with_access_code(codes.new_access_code())
     assert calls == [1, 1]
 
 
@@ -456,7 +455,8 @@ def test_risk_ten_thousand_random_guesses_hit_nothing(staff, settings):
 def test_item27_submissions_are_counted_before_the_work(staff, settings, monkeypatch):
     """A burst of concurrent valid submissions cannot slip past the limit: the count is taken
     (atomically) before the expensive work, so the (limit+1)-th is refused before storing."""
-    from wbs.intake import ratelimit, services
+    from wbs.accounts import ratelimit
+    from wbs.intake import services
 
     settings.WBS_SUBMISSIONS_PER_SESSION_HOUR = 2
     client = Client()

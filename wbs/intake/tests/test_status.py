@@ -168,15 +168,15 @@ def test_timeline_starts_with_received(reporter):
 
 def test_internal_notes_are_not_shown_to_the_reporter(reporter, report, staff):
     from conftest import PASSWORD
+    from wbs.cases import sealing
     from wbs.vault import keys
-    from wbs.vault import reports as vault
     from wbs.vault.keyring import Keyring
 
     verifikator = staff["verifikator"]
     keyring = Keyring(
         user_id=verifikator.pk, private_key=keys.unlock_private_key(verifikator, PASSWORD)
     )
-    vault.add_message(
+    sealing.add_message(
         keyring,
         report[0],
         body="Catatan internal staf",

@@ -109,3 +109,29 @@ def test_admin_login_page_forwards_to_the_staff_login(palembang):
 def test_reporter_private_url_gives_nothing_without_its_session(palembang, name, route):
     response = Client().get(_concrete(route))
     assert response.status_code in (401, 404, 405), name
+
+
+TEMPLATE_URL = re.compile(r"{%\s*url\s+'([\w:]+)'")
+
+
+def test_every_url_name_in_the_templates_exists():
+    """A page linking to a route that moved fails here, not only in the one browser test that
+    happens to render it."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    names = {
+        name
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        for name in TEMPLATE_URL.findall(path.read_text())
+    }
+    missing = []
+    for name in sorted(names):
+        try:
+            reverse(name)
+        except NoReverseMatch as exc:
+            if "is not a valid view function or pattern name" in str(exc):
+                missing.append(name)
+    assert len(names) > 30 and missing == []

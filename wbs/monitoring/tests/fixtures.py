@@ -45,9 +45,9 @@ HAND_COUNTED = [
 
 def vault_identity():
     """A confidential reporter identity (sealed; must never reach a figure or an export)."""
-    from wbs.vault import reports as vault
+    from wbs.cases import sealing
 
-    return vault.IdentityData(name=IDENTITY_NAME, nip="198001012005011001")
+    return sealing.IdentityData(name=IDENTITY_NAME, nip="198001012005011001")
 
 
 def place(report, **fields):

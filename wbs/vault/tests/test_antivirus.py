@@ -16,8 +16,7 @@ from wbs.audit.models import AuditEvent
 from wbs.cases.models import Attachment
 from wbs.cases.tests.helpers import checked_upload, logged_in
 from wbs.intake.tests.factories import submit
-from wbs.vault import antivirus, filecheck
-from wbs.vault import reports as vault
+from wbs.vault import antivirus, filecheck, uploads
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 CLEAN = b"Kuitansi pembayaran tanggal 14 Maret 2025.\n"
@@ -174,13 +173,13 @@ def test_no_file_content_or_name_in_the_log(clamd, caplog):
 
 def test_item26_an_eicar_upload_is_refused_with_a_message(clamd, plain_uploads):
     with pytest.raises(filecheck.FileRejected) as refused:
-        vault.inspect_upload(_Upload("bukti.txt", EICAR))
+        uploads.inspect_upload(_Upload("bukti.txt", EICAR))
     assert refused.value.code == "malware"
     assert "malware" in str(refused.value.message)
 
 
 def test_a_clean_upload_is_stored_as_scanned_clean(staff, clamd, plain_uploads):
-    upload = vault.inspect_upload(_Upload("bukti.txt", CLEAN))
+    upload = uploads.inspect_upload(_Upload("bukti.txt", CLEAN))
     report, _ = submit(uploads=[upload])
     assert report.attachments.get().scan == Attachment.Scan.CLEAN
     assert CLEAN in clamd.scanned
@@ -190,14 +189,14 @@ def test_with_the_daemon_down_an_upload_is_kept_and_marked_unscanned(
     staff, clamd_down, plain_uploads
 ):
     """The reporter loses nothing when the antivirus is down; the file waits, marked."""
-    upload = vault.inspect_upload(_Upload("bukti.txt", CLEAN))
+    upload = uploads.inspect_upload(_Upload("bukti.txt", CLEAN))
     report, _ = submit(uploads=[upload])
     assert report.attachments.get().scan == Attachment.Scan.UNSCANNED
 
 
 def test_with_scanning_off_nothing_is_recorded(staff, settings, plain_uploads):
     settings.WBS_CLAMAV = ""
-    report, _ = submit(uploads=[vault.inspect_upload(_Upload("bukti.txt", CLEAN))])
+    report, _ = submit(uploads=[uploads.inspect_upload(_Upload("bukti.txt", CLEAN))])
     assert report.attachments.get().scan == ""
 
 

@@ -1,7 +1,8 @@
 import pytest
 
 from wbs.intake.tests.factories import submit
-from wbs.vault import crypto, keys
+from wbs.vault import crypto
+from wbs.vault import recovery as recovery_keys
 from wbs.vault.models import KeyGrant, RecoveryKey
 
 pytestmark = pytest.mark.django_db
@@ -9,23 +10,23 @@ pytestmark = pytest.mark.django_db
 
 def test_rotation_reseals_every_copy_to_the_new_key(staff, recovery):
     report, _ = submit()
-    copies, passphrase = keys.rotate_recovery_key(recovery["passphrase"])
+    copies, passphrase = recovery_keys.rotate_recovery_key(recovery["passphrase"])
     grant = KeyGrant.objects.get(report=report, key_kind="report", recovery_key__isnull=False)
-    private = keys.open_recovery_key(passphrase)
+    private = recovery_keys.open_recovery_key(passphrase)
     assert copies == 1 and len(crypto.unseal(private, grant.sealed_key)) == 32
 
 
 def test_old_passphrase_no_longer_opens_the_active_key(staff, recovery):
-    keys.rotate_recovery_key(recovery["passphrase"])
-    assert keys.open_recovery_key(recovery["passphrase"]) is None
+    recovery_keys.rotate_recovery_key(recovery["passphrase"])
+    assert recovery_keys.open_recovery_key(recovery["passphrase"]) is None
 
 
 def test_wrong_passphrase_changes_nothing(staff, recovery):
-    assert keys.rotate_recovery_key("SALAH-SALAH") is None
+    assert recovery_keys.rotate_recovery_key("SALAH-SALAH") is None
     assert RecoveryKey.objects.filter(active=True).get().pk == recovery["key"].pk
 
 
 def test_new_reports_use_the_new_key(staff, recovery):
-    keys.rotate_recovery_key(recovery["passphrase"])
+    recovery_keys.rotate_recovery_key(recovery["passphrase"])
     report, _ = submit()
     assert KeyGrant.objects.get(report=report, recovery_key__isnull=False).recovery_key.active

@@ -2,10 +2,11 @@ import pytest
 from django.db import connection
 
 from conftest import PASSWORD
+from wbs.cases import sealing
 from wbs.cases.models import Accused, Report
 from wbs.intake.tests.factories import submit
-from wbs.vault import codes, crypto, keys
-from wbs.vault import reports as vault
+from wbs.vault import access, codes, crypto, keys
+from wbs.vault import recovery as recovery_keys
 from wbs.vault.keyring import Keyring, NoAccess
 from wbs.vault.models import AccessCode, KeyGrant
 
@@ -36,7 +37,7 @@ def test_ciphertext_copied_to_another_row_does_not_decrypt(staff):
     Report.objects.filter(pk=second.pk).update(title_ct=first.title_ct)
     second.refresh_from_db()
     with pytest.raises(crypto.DecryptionError):
-        vault.open_title(_keyring_of(staff["verifikator"]), second)
+        sealing.open_title(_keyring_of(staff["verifikator"]), second)
 
 
 def test_ciphertext_moved_to_another_field_does_not_decrypt(staff):
@@ -44,20 +45,20 @@ def test_ciphertext_moved_to_another_field_does_not_decrypt(staff):
     Report.objects.filter(pk=report.pk).update(details_ct=report.title_ct)
     report.refresh_from_db()
     with pytest.raises(crypto.DecryptionError):
-        vault.open_report(_keyring_of(staff["verifikator"]), report)
+        sealing.open_report(_keyring_of(staff["verifikator"]), report)
 
 
 def test_receiving_roles_can_open_a_new_report(staff):
     report, _ = submit(title="Judul rahasia")
     for role in ("verifikator", "inspektur"):
-        assert vault.open_title(_keyring_of(staff[role]), report) == "Judul rahasia"
+        assert sealing.open_title(_keyring_of(staff[role]), report) == "Judul rahasia"
 
 
 @pytest.mark.parametrize("role", ["admin", "pembina", "pj", "penelaah"])
 def test_other_roles_hold_no_grant(staff, role):
     report, _ = submit()
     with pytest.raises(NoAccess):
-        vault.open_report(_keyring_of(staff[role]), report)
+        sealing.open_report(_keyring_of(staff[role]), report)
 
 
 def test_administrator_key_pair_cannot_open_a_report(staff):
@@ -70,7 +71,7 @@ def test_administrator_key_pair_cannot_open_a_report(staff):
 
 
 def test_identity_key_goes_only_to_inspektur_and_recovery(staff):
-    report, _ = submit(identity=vault.IdentityData(name="Pelapor Uji"))
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji"))
     holders = set(
         KeyGrant.objects.filter(report=report, key_kind="identity").values_list(
             "user__username", flat=True
@@ -80,53 +81,53 @@ def test_identity_key_goes_only_to_inspektur_and_recovery(staff):
 
 
 def test_verifikator_cannot_open_identity(staff):
-    report, _ = submit(identity=vault.IdentityData(name="Pelapor Uji"))
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji"))
     with pytest.raises(NoAccess):
-        vault.open_identity(_keyring_of(staff["verifikator"]), report)
+        sealing.open_identity(_keyring_of(staff["verifikator"]), report)
 
 
 def test_inspektur_opens_identity(staff):
-    report, _ = submit(identity=vault.IdentityData(name="Pelapor Uji", nip="196608011988031001"))
-    identity = vault.open_identity(_keyring_of(staff["inspektur"]), report)
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji", nip="196608011988031001"))
+    identity = sealing.open_identity(_keyring_of(staff["inspektur"]), report)
     assert identity.nip == "196608011988031001"
 
 
 def test_recovery_key_opens_every_report(staff, recovery):
     report, _ = submit(title="Untuk pemulihan")
-    private = keys.open_recovery_key(recovery["passphrase"])
+    private = recovery_keys.open_recovery_key(recovery["passphrase"])
     grant = KeyGrant.objects.get(report=report, key_kind="report", recovery_key__isnull=False)
     keyring = Keyring()
     keyring.add_report(report.pk, rk=crypto.unseal(private, grant.sealed_key))
-    assert vault.open_title(keyring, report) == "Untuk pemulihan"
+    assert sealing.open_title(keyring, report) == "Untuk pemulihan"
 
 
 def test_wrong_recovery_passphrase_opens_nothing(recovery):
-    assert keys.open_recovery_key("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH") is None
+    assert recovery_keys.open_recovery_key("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH") is None
 
 
 def test_access_code_opens_its_report(staff):
     _report, receipt = submit(title="Dengan kode")
-    opened_report, keyring = vault.open_with_access_code(receipt.access_code)
-    assert vault.open_title(keyring, opened_report) == "Dengan kode"
+    opened_report, keyring = access.open_with_access_code(receipt.access_code)
+    assert sealing.open_title(keyring, opened_report) == "Dengan kode"
 
 
 def test_access_code_is_case_and_dash_insensitive(staff):
     report, receipt = submit()
     typed = receipt.access_code.replace("-", " ").lower()
-    assert vault.open_with_access_code(typed)[0] == report
+    assert access.open_with_access_code(typed)[0] == report
 
 
 def test_wrong_code_opens_nothing(staff):
     submit()
-    assert vault.open_with_access_code(codes.new_access_code()) is None
+    assert access.open_with_access_code(codes.new_access_code()) is None
 
 
 def test_code_of_one_report_does_not_open_another(staff):
     _first, receipt = submit()
     second, _ = submit()
-    _report, keyring = vault.open_with_access_code(receipt.access_code)
+    _report, keyring = access.open_with_access_code(receipt.access_code)
     with pytest.raises(NoAccess):
-        vault.open_report(keyring, second)
+        sealing.open_report(keyring, second)
 
 
 def test_access_code_is_stored_only_as_a_keyed_hash(staff):
@@ -195,7 +196,7 @@ def test_no_table_holds_plaintext_of_a_submission(staff):
         title=f"Judul {marker}",
         description=f"Uraian {marker} cukup panjang di sini.",
         accused_name=f"Terlapor {marker}",
-        identity=vault.IdentityData(name=f"Nama {marker}"),
+        identity=sealing.IdentityData(name=f"Nama {marker}"),
     )
     assert marker.encode() not in _dump_database()
 

@@ -1,3 +1,4 @@
+import base64
 import json
 import secrets
 from pathlib import Path
@@ -75,6 +76,4 @@ class Command(BaseCommand):
 
 
 def _b32(raw: bytes) -> str:
-    import base64
-
     return base64.b32encode(raw).decode().rstrip("=")

@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from wbs.cases import demo, workflow
+from wbs.cases import demo, seeding
 from wbs.cases.models import IdentityMode, Report, ReporterType
+from wbs.cases.sealing import AccusedData, IdentityData, NewReport, ReportDetails, seal_new_reports
 from wbs.directory.models import Category, Unit
-from wbs.vault import codes
-from wbs.vault import reports as vault
+from wbs.vault import access, codes
 from wbs.vault.keyring import Keyring
 
 BATCH = 500
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         for offset in range(0, count, BATCH):
             items = []
-            for i in range(offset, min(offset + BATCH, count)):
+            for _ in range(offset, min(offset + BATCH, count)):
                 received = start + datetime.timedelta(days=rng.randrange(span))
                 category, unit = rng.choice(categories), rng.choice(units)
                 number = codes.new_registration_number(received)
@@ -73,33 +73,33 @@ class Command(BaseCommand):
                     updated_on=received,
                 )
                 items.append(
-                    vault.BulkItem(
+                    NewReport(
                         report=report,
                         title=fake["title"],
-                        details=vault.ReportDetails(
+                        details=ReportDetails(
                             description=fake["description"],
                             location=unit.name,
                             incident_period=str(received.year),
                             estimated_loss=fake["loss"],
                         ),
                         accused=[
-                            vault.AccusedData(
-                                name=a["name"], position=a["position"], unit=unit.name
-                            )
+                            AccusedData(name=a["name"], position=a["position"], unit=unit.name)
                             for a in fake["accused"]
                         ],
-                        identity=vault.IdentityData(
+                        identity=IdentityData(
                             name=f"Pelapor {rng.choice(demo.FIRST)}", unit=rng.choice(units).name
                         )
                         if with_identity
                         else None,
-                        with_access_code=i < with_codes,
                     )
                 )
             with transaction.atomic():
                 keyring = Keyring()
-                issued = vault.seal_reports_in_bulk(items, keyring)
-                workflow.seed_history(
+                seal_new_reports(items, keyring)
+                # Argon2id is paid only for the few reports whose access codes are printed.
+                with_code = [item.report for item in items[: max(with_codes - offset, 0)]]
+                issued = access.issue_access_codes(keyring, with_code)
+                seeding.seed_history(
                     [item.report for item in items],
                     rng=rng,
                     keyring=keyring,
@@ -107,9 +107,8 @@ class Command(BaseCommand):
                     cover_every_state=offset == 0,
                 )
             printed += [
-                (item.report.registration_number, code)
-                for item, code in zip(items, issued, strict=True)
-                if code
+                (report.registration_number, code)
+                for report, code in zip(with_code, issued, strict=True)
             ]
             if count >= 5000:
                 self.stdout.write(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from wbs.vault.keys import active_recovery_key, create_recovery_key
+from wbs.vault.recovery import active_recovery_key, create_recovery_key
 
 
 class Command(BaseCommand):

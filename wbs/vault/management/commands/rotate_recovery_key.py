@@ -3,7 +3,7 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from wbs.audit import log
-from wbs.vault.keys import rotate_recovery_key
+from wbs.vault.recovery import rotate_recovery_key
 
 
 class Command(BaseCommand):

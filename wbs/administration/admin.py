@@ -1,10 +1,13 @@
+"""The Django admin for master data (organisation data) and a read-only view of the audit
+trail, for the Administrator Sistem role only (wbs.accounts.admin_site). Registered here, at
+the top of the house, so that the apps they belong to know nothing of the administration."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wbs.accounts.admin_site import RoleModelAdmin, site
-from wbs.administration.forms import ProfileForm
-
-from .models import (
+from wbs.accounts.admin_site import ReadOnlyModelAdmin, RoleModelAdmin, site
+from wbs.audit.models import AuditEvent
+from wbs.directory.models import (
     Category,
     DeadlineRule,
     HolidayOverride,
@@ -13,6 +16,14 @@ from .models import (
     Unit,
     Wilayah,
 )
+
+from .forms import ProfileForm
+
+
+@admin.register(AuditEvent, site=site)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    list_display = ["at", "actor", "actor_kind", "verb", "target_type", "target_id"]
+    list_filter = ["actor_kind", "verb"]
 
 
 @admin.register(Wilayah, site=site)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from wbs.audit import log
-from wbs.vault.hashing import address_token, session_token
+from wbs.vault.hashing import account_token, address_token, session_token
 
 logger = logging.getLogger("wbs.security")
 
@@ -142,7 +142,6 @@ def account_attempt(
 ) -> bool:
     """Count a log-in attempt *before* the password is checked, so a parallel burst cannot slip
     past the limit; True when this attempt is over the limit and must be refused."""
-    from wbs.vault.hashing import account_token
 
     account_key = _window_key(f"{action}:u", account_token(username.casefold()), window)
     address_key = _window_key(f"{action}:a", address_token(client_address(request)), window)
@@ -152,6 +151,5 @@ def account_attempt(
 
 
 def account_success(request, action: str, username: str, window: int = SESSION_WINDOW) -> None:
-    from wbs.vault.hashing import account_token
 
     cache.delete(_window_key(f"{action}:u", account_token(username.casefold()), window))

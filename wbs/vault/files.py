@@ -1,0 +1,45 @@
+"""The attachment store: ciphertext files under random names, in any Django storage (the
+"attachments" entry of STORAGES: a local folder by default, an S3-compatible store in a larger
+installation). Rows point at a file through wbs.vault.fields.SealedFile."""
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from . import crypto
+
+
+def storage():
+    return storages["attachments"]
+
+
+def store(key: bytes, data: bytes, ad: bytes) -> tuple[str, str]:
+    """Encrypt `data` into a new file; returns (storage name, SHA-256 of the ciphertext)."""
+    ciphertext = crypto.encrypt_bytes_to_file(key, data, ad=ad)
+    name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+    saved = storage().save(name, ContentFile(ciphertext))
+    return saved, hashlib.sha256(ciphertext).hexdigest()
+
+
+def open_stream(key: bytes, name: str, ad: bytes) -> Iterator[bytes]:
+    """Decrypt a stored file chunk by chunk; the file is closed when the stream ends."""
+    fh = storage().open(name, "rb")
+
+    def chunks():
+        try:
+            yield from crypto.decrypt_stream(key, fh.read, ad=ad)
+        finally:
+            fh.close()
+
+    return chunks()
+
+
+def delete(names: Iterable[str]) -> None:
+    """Remove stored files (after their rows are gone, or when a transaction failed)."""
+    store_ = storage()
+    for name in names:
+        if name:
+            store_.delete(name)
