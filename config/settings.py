@@ -3,7 +3,6 @@ environment through the strict parsers in config/env.py. Defaults are the secure
 HTTPS on, no built-in secret outside demo/test mode."""
 
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -14,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from config.env import envbool, envint, envlist, envstr, secret_from_env_or_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or envbool("WBS_TESTING", False)
+# Test mode (fast local secrets, HTTP cookies): set by the test run itself (config/pytest_mode.py).
+TESTING = envbool("WBS_TESTING", False)
 
 DEBUG = envbool("DEBUG", False)
 # Demo mode: generated secrets under WBS_DATA_DIR, demo accounts, console e-mail.

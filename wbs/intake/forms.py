@@ -1,13 +1,10 @@
 """The reporter's forms. Every message is translatable; every field keeps what was typed when
 another field is wrong."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wbs.cases.limits import (
@@ -28,18 +25,7 @@ from wbs.directory.models import Category, OrganisationProfile, Unit
 from wbs.directory.validators import clean_nip
 from wbs.vault.uploads import MultipleFileField
 
-
-def parse_rupiah(value: str) -> int | None:
-    """Accept “Rp1.000.000”, “1000000”, “1.000.000,00”; None when empty."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    text = re.sub(r"(?i)^rp\.?\s*", "", text)
-    text = re.sub(r",\d{1,2}$", "", text)
-    digits = text.replace(".", "").replace(" ", "")
-    if not digits.isdigit() or len(digits) > 16:
-        raise ValidationError(_("Write the amount in Rupiah using digits only, e.g. 150000000."))
-    return int(digits)
+from . import rules
 
 
 class ReportForm(forms.Form):
@@ -151,7 +137,7 @@ class ReportForm(forms.Form):
             "I declare that this report is true to the best of my knowledge and that I am not "
             "part of the act I report."
         ),
-        error_messages={"required": _("Please tick the declaration to send the report.")},
+        error_messages={"required": rules.MSG_DECLARATION},
     )
 
     def __init__(self, *args, **kwargs):
@@ -168,27 +154,15 @@ class ReportForm(forms.Form):
         return clean_nip(self.cleaned_data.get("identity_nip", ""))
 
     def clean_estimated_loss(self):
-        return parse_rupiah(self.cleaned_data.get("estimated_loss", ""))
+        return rules.parse_rupiah(self.cleaned_data.get("estimated_loss", ""))
 
     def clean_incident_date(self):
-        value = self.cleaned_data.get("incident_date")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return value
+        return rules.check_incident_date(self.cleaned_data.get("incident_date"))
 
     def clean(self):
         data = super().clean()
-        if not data.get("incident_date") and not data.get("incident_period", "").strip():
-            self.add_error(
-                "incident_period", _("Give the date of the incident or an approximate period.")
-            )
-        if (
-            data.get("identity_mode") == IdentityMode.CONFIDENTIAL
-            and not data.get("identity_name", "").strip()
-        ):
-            self.add_error("identity_name", _("Give at least your name, or choose anonymous."))
-        if data.get("reported_elsewhere") and not data.get("reported_elsewhere_to", "").strip():
-            self.add_error("reported_elsewhere_to", _("Say where you reported it."))
+        for name, message in rules.report_problems(data).items():
+            self.add_error(name, message)
         return data
 
 
@@ -199,8 +173,9 @@ class AccusedForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("position") or data.get("unit")) and not data.get("name", "").strip():
-            self.add_error("name", _("Give the name (or what you know of it) of this person."))
+        problem = rules.person_problem(data)
+        if problem:
+            self.add_error("name", problem)
         return data
 
 
@@ -208,12 +183,11 @@ class BaseAccusedFormSet(BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        named = [f.cleaned_data for f in self.forms if f.cleaned_data.get("name", "").strip()]
-        if not named:
-            raise ValidationError(_("Name at least one reported person (terlapor)."))
+        if not self.people():
+            raise ValidationError(rules.MSG_NO_ACCUSED)
 
     def people(self) -> list[dict]:
-        return [f.cleaned_data for f in self.forms if f.cleaned_data.get("name", "").strip()]
+        return rules.named_people([f.cleaned_data for f in self.forms])
 
 
 AccusedFormSet = formset_factory(

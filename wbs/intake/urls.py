@@ -1,6 +1,10 @@
+import functools
+
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from . import account_views, api, views
+from .errors import error_response
 
 app_name = "intake"
 
@@ -34,15 +38,30 @@ urlpatterns = [
     ),
 ]
 
+
+def _json_405(view):
+    """Ninja answers a wrong method with a plain-text 405; the API answers in its JSON shape."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            response = error_response(request, 405, _("This method is not allowed here."), "")
+            response["Allow"] = allowed
+        return response
+
+    wrapper.csrf_exempt = True
+    return wrapper
+
+
 api_urlpatterns = [
-    path("health", api.health, name="health"),
-    path("openapi.json", api.openapi, name="openapi"),
-    path("public/figures", api.public_figures_view, name="public_figures"),
-    path("public/categories", api.public_categories, name="public_categories"),
-    path("public/units", api.public_units, name="public_units"),
-    path("reports", api.create_report, name="reports"),
-    path("reporter/session", api.reporter_session, name="reporter_session"),
-    path("reporter/report", api.reporter_report, name="reporter_report"),
-    path("reporter/messages", api.reporter_messages, name="reporter_messages"),
-    path("reporter/attachments", api.reporter_attachments, name="reporter_attachments"),
+    path("openapi.json", api.openapi_document, name="openapi"),
+    *(
+        path(str(p.pattern), _json_405(p.callback), name=p.name)
+        for p in api.api.urls[0]
+        if p.name != "api-root"
+    ),
 ]
