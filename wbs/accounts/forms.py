@@ -3,19 +3,29 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+PASSWORD_MAX = 256  # typed passwords (the validator allows this much; more only costs CPU)
 
-class StaffLoginForm(forms.Form):
+
+def password_field(label, autocomplete: str, **kwargs) -> forms.CharField:
+    """A password as typed (never stripped), with the browser's autocomplete hint."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
+class LoginForm(forms.Form):
+    """Username and password: the staff's first step, and the registered reporter's log-in."""
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = password_field(_("Password"), "current-password")
 
 
 class TokenForm(forms.Form):
@@ -31,22 +41,10 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
-class PasswordChangeForm(forms.Form):
-    current = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class ConfirmPasswordForm(forms.Form):
+    """The user's current password, asked again before a sensitive change."""
+
+    current = password_field(_("Current password"), "current-password")
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -56,6 +54,11 @@ class PasswordChangeForm(forms.Form):
         if not self.user.check_password(self.cleaned_data["current"]):
             raise ValidationError(_("The current password is not correct."))
         return self.cleaned_data["current"]
+
+
+class PasswordChangeForm(ConfirmPasswordForm):
+    new1 = password_field(_("New password"), "new-password")
+    new2 = password_field(_("New password again"), "new-password")
 
     def clean(self):
         data = super().clean()
@@ -67,20 +70,3 @@ class PasswordChangeForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("new1", exc)
         return data
-
-
-class ConfirmPasswordForm(forms.Form):
-    current = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_current(self):
-        if not self.user.check_password(self.cleaned_data["current"]):
-            raise ValidationError(_("The current password is not correct."))
-        return self.cleaned_data["current"]

@@ -1,4 +1,4 @@
-"""Staff and registered-reporter accounts and the Tim WBS roles (product.md §2)."""
+"""Staff and registered-reporter accounts and the Tim WBS roles (docs/design/product.md §2)."""
 
 from functools import cached_property
 
@@ -105,7 +105,7 @@ class RoleAssignment(models.Model):
 
 class RoleRequest(models.Model):
     """Granting a case-handling role to an administrator (themself included) needs a second
-    administrator's approval (product.md §2)."""
+    administrator's approval (docs/design/product.md §2)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

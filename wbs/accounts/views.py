@@ -6,7 +6,8 @@ import base64
 import time
 
 import segno
-from django.contrib.auth import authenticate, get_user_model, login, update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import login as django_login
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +19,10 @@ from wbs.audit import log
 from wbs.vault import keyring as kr
 from wbs.vault import keys
 
-from . import ratelimit
+from . import login, ratelimit
 from .decorators import staff_required
-from .forms import ConfirmPasswordForm, PasswordChangeForm, StaffLoginForm, TokenForm
+from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm
+from .pages import form_page, logged_out
 
 PENDING = "wbs_pending"
 PENDING_SECONDS = 5 * 60
@@ -39,49 +41,26 @@ def _pending_user(request):
 
 @require_http_methods(["GET", "POST"])
 def staff_login(request):
-    form = StaffLoginForm(request.POST or None)
+    form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        if ratelimit.account_attempt(
-            request, "staff-login", username, per_account=LIMIT_ACCOUNT, per_address=LIMIT_ADDRESS
-        ):
-            ratelimit.record_refusal(request, "staff login")
-            log.record(verb="auth.throttled", payload={"step": "password"})
-            return render(
-                request,
-                "accounts/login.html",
-                {"form": StaffLoginForm(), "rate_limited": True},
-                status=429,
-            )
-        password = form.cleaned_data["password"]
-        user = authenticate(request, username=username, password=password)
-        private = None
-        if user is not None and user.is_wbs_staff:
-            private = keys.unlock_private_key(user, password)
-        if private is None:
-            log.record(verb="auth.failed", payload={"step": "password"})
-            return render(
-                request,
-                "accounts/login.html",
-                {"form": StaffLoginForm(initial={"username": username}), "failed": True},
-                status=401,
-            )
+        step = login.password_step(
+            request, form, action="staff-login", kind="staff", limits=(LIMIT_ACCOUNT, LIMIT_ADDRESS)
+        )
+        if step.outcome != login.OK:
+            log.record(verb=f"auth.{step.outcome}", payload={"step": "password"})
+            return login.refused_page(request, "accounts/login.html", step)
+        user, private = step.user, step.private_key
         request.session.flush()
         request.session[PENDING] = {"user": user.pk, "at": int(time.time())}
         kr.attach(request, kr.Keyring(user_id=user.pk, private_key=private))
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return redirect("accounts:staff_otp")
         return redirect("accounts:staff_otp_enroll")
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "accounts/login.html", {"form": form})
 
 
 def _complete_login(request, user, device) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     request.session.pop(PENDING, None)
     now = int(time.time())
@@ -93,11 +72,28 @@ def _complete_login(request, user, device) -> None:
     log.record(verb="auth.login", actor=user, target=user)
 
 
-def _check_token(request, user, device, token) -> bool:
-    allowed, _info = device.verify_is_allowed()
-    if not allowed:
-        return False
-    return device.verify_token(token)
+def _token_step(request, user, device, form, step: str) -> str:
+    """Check a TOTP code, counted per account and address first: login.OK, login.THROTTLED or
+    login.FAILED (the refusals audited)."""
+    if ratelimit.account_attempt(
+        request, "staff-otp", user.username, per_account=LIMIT_ACCOUNT, per_address=LIMIT_ADDRESS
+    ):
+        outcome = login.THROTTLED
+    else:
+        allowed, _info = device.verify_is_allowed()
+        ok = allowed and device.verify_token(form.cleaned_data["token"])
+        outcome = login.OK if ok else login.FAILED
+    if outcome != login.OK:
+        log.record(verb=f"auth.{outcome}", payload={"step": step}, target=user)
+    return outcome
+
+
+def _token_refused(request, template: str, outcome: str, context=None):
+    flag = "rate_limited" if outcome == login.THROTTLED else "failed"
+    status = 429 if outcome == login.THROTTLED else 401
+    return render(
+        request, template, {"form": TokenForm(), flag: True, **(context or {})}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,35 +106,14 @@ def staff_otp(request):
         return redirect("accounts:staff_otp_enroll")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimit.account_attempt(
-            request,
-            "staff-otp",
-            user.username,
-            per_account=LIMIT_ACCOUNT,
-            per_address=LIMIT_ADDRESS,
-        ):
-            log.record(verb="auth.throttled", payload={"step": "totp"}, target=user)
-            return render(
-                request,
-                "accounts/otp.html",
-                {"form": TokenForm(), "rate_limited": True},
-                status=429,
-            )
-        if _check_token(request, user, device, form.cleaned_data["token"]):
-            ratelimit.account_success(request, "staff-otp", user.username)
-            ratelimit.account_success(request, "staff-login", user.username)
-            _complete_login(request, user, device)
-            return redirect("cases:home")
-        log.record(verb="auth.failed", payload={"step": "totp"}, target=user)
-        return render(
-            request, "accounts/otp.html", {"form": TokenForm(), "failed": True}, status=401
-        )
-    return render(
-        request,
-        "accounts/otp.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+        outcome = _token_step(request, user, device, form, "totp")
+        if outcome != login.OK:
+            return _token_refused(request, "accounts/otp.html", outcome)
+        ratelimit.account_success(request, "staff-otp", user.username)
+        ratelimit.account_success(request, "staff-login", user.username)
+        _complete_login(request, user, device)
+        return redirect("cases:home")
+    return form_page(request, "accounts/otp.html", {"form": form})
 
 
 def _qr_svg(user, device) -> tuple[str, str]:
@@ -163,50 +138,28 @@ def staff_otp_enroll(request):
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if ratelimit.account_attempt(
-            request,
-            "staff-otp",
-            user.username,
-            per_account=LIMIT_ACCOUNT,
-            per_address=LIMIT_ADDRESS,
-        ):
-            log.record(verb="auth.throttled", payload={"step": "totp_enrol"}, target=user)
-            return render(
-                request,
-                "accounts/otp_enroll.html",
-                {"form": TokenForm(), "rate_limited": True},
-                status=429,
-            )
-        if _check_token(request, user, device, form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            log.record(verb="auth.totp_enrolled", actor=user, target=user)
-            _complete_login(request, user, device)
-            return redirect("cases:home")
-        log.record(verb="auth.failed", payload={"step": "totp_enrol"}, target=user)
-        form = TokenForm()
-        failed = True
-    else:
-        failed = False
     qr, secret = _qr_svg(user, device)
-    return render(
-        request,
-        "accounts/otp_enroll.html",
-        {"form": form, "qr": qr, "secret": secret, "failed": failed},
-        status=401 if failed else 200,
-    )
+    if request.method == "POST" and form.is_valid():
+        outcome = _token_step(request, user, device, form, "totp_enrol")
+        if outcome == login.THROTTLED:
+            return _token_refused(request, "accounts/otp_enroll.html", outcome)
+        if outcome == login.FAILED:
+            context = {"qr": qr, "secret": secret}
+            return _token_refused(request, "accounts/otp_enroll.html", outcome, context)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        log.record(verb="auth.totp_enrolled", actor=user, target=user)
+        _complete_login(request, user, device)
+        return redirect("cases:home")
+    context = {"form": form, "qr": qr, "secret": secret, "failed": False}
+    return render(request, "accounts/otp_enroll.html", context)
 
 
 @require_POST
 def staff_logout(request):
     if request.user.is_authenticated:
         log.record(verb="auth.logout", actor=request.user, target=request.user)
-    request.session.flush()
-    kr.detach(request)
-    response = redirect("accounts:staff_login")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    return response
+    return logged_out(request, "accounts:staff_login")
 
 
 @staff_required()
@@ -228,12 +181,7 @@ def password_change(request):
             "accounts/done.html",
             {"message": _("Your password has been changed. Your other sessions have been ended.")},
         )
-    return render(
-        request,
-        "accounts/password_change.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "accounts/password_change.html", {"form": form})
 
 
 @staff_required()
@@ -248,12 +196,5 @@ def otp_reset(request):
             TOTPDevice.objects.filter(user=user).delete()
             user.end_all_sessions()
             log.record(verb="auth.totp_reset", actor=user, target=user)
-        request.session.flush()
-        kr.detach(request)
-        return redirect("accounts:staff_login")
-    return render(
-        request,
-        "accounts/otp_reset.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+        return logged_out(request, "accounts:staff_login")
+    return form_page(request, "accounts/otp_reset.html", {"form": form})

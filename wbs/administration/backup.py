@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,8 +31,8 @@ FORMAT = "wbs-backup/1"
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
 
 
-class BackupError(Exception):
-    pass
+class BackupError(CommandError):
+    """A backup or restore refused; a CommandError, so the commands print it and exit 1."""
 
 
 def _sha256(path: Path) -> str:

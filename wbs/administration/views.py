@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wbs.accounts import services as accounts
 from wbs.accounts.decorators import staff_required
 from wbs.accounts.models import RECEIVING_ROLES, Role, RoleAssignment, RoleRequest
+from wbs.accounts.pages import form_page
 from wbs.audit import log
 from wbs.cases import retention
 from wbs.cases.inbox import visible_reports
@@ -111,12 +112,7 @@ def user_new(request):
                 "requested": [Role(r).label for r, o in outcomes.items() if o == "requested"],
             },
         )
-    return render(
-        request,
-        "administration/user_form.html",
-        {"form": form, "new": True},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "administration/user_form.html", {"form": form, "new": True})
 
 
 def _staff_user(pk):
@@ -138,7 +134,7 @@ def user_edit(request, pk):
         )
         messages.success(request, _("Saved."))
         return redirect("administration:user_edit", pk=person.pk)
-    return render(
+    return form_page(
         request,
         "administration/user_form.html",
         {
@@ -147,7 +143,6 @@ def user_edit(request, pk):
             "role_form": forms.RoleForm(),
             "roles": person.role_assignments.all(),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -238,12 +233,7 @@ def settings_view(request):
         )
         messages.success(request, _("Saved."))
         return redirect("administration:settings")
-    return render(
-        request,
-        "administration/settings.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "administration/settings.html", {"form": form})
 
 
 @staff_required(ADMIN)
@@ -273,7 +263,7 @@ def retention_view(request):
             ngettext("%(n)d report destroyed.", "%(n)d reports destroyed.", count) % {"n": count},
         )
         return redirect("administration:retention")
-    return render(
+    return form_page(
         request,
         "administration/retention.html",
         {
@@ -286,7 +276,6 @@ def retention_view(request):
             "hold_form": hold_form,
             "purge_form": purge_form,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -353,9 +342,4 @@ def regrant(request):
                 ngettext("%(n)d key re-issued.", "%(n)d keys re-issued.", written) % {"n": written},
             )
             return redirect("administration:regrant")
-    return render(
-        request,
-        "administration/regrant.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "administration/regrant.html", {"form": form})

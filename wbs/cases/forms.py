@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts.models import Role
-from wbs.directory.models import Category, DeadlineRule, MessageTemplate, Unit, Wilayah
+from wbs.directory.forms import ALL, OrganisationFilterForm, date_field
+from wbs.directory.models import DeadlineRule, MessageTemplate
 from wbs.vault.uploads import MultipleFileField
 
 from .limits import MESSAGE_MAX
@@ -120,9 +121,7 @@ class FollowUpForm(forms.Form):
     surat_tugas_number = forms.CharField(
         label=_("Surat Tugas number"), max_length=100, required=False
     )
-    surat_tugas_date = forms.DateField(
-        label=_("Surat Tugas date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    surat_tugas_date = date_field(_("Surat Tugas date"))
     target = forms.CharField(label=_("Forwarded or referred to"), max_length=255, required=False)
     notes = _text(_("Notes"), required=False, rows=3)
     message = _text(_("Message to the reporter (optional)"), required=False, rows=2)
@@ -198,45 +197,25 @@ class IdentityDecisionForm(forms.Form):
     reason = _text(_("Reason for the decision"), rows=2)
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(OrganisationFilterForm):
+    field_order = ["q", "status", "category", "unit", "wilayah"]
+
     q = forms.CharField(label=_("Registration number"), max_length=20, required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("— all —")), *Status.choices]
-    )
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        required=False,
-        queryset=Category.objects.all(),
-        empty_label=_("— all —"),
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Perangkat Daerah"),
-        required=False,
-        queryset=Unit.objects.all(),
-        empty_label=_("— all —"),
-    )
-    wilayah = forms.ModelChoiceField(
-        label=_("Irban area"),
-        required=False,
-        queryset=Wilayah.objects.all(),
-        empty_label=_("— all —"),
+        label=_("Status"), required=False, choices=[("", ALL), *Status.choices]
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     due = forms.ChoiceField(
         label=_("Deadline"),
         required=False,
         choices=[
-            ("", _("— all —")),
+            ("", ALL),
             ("overdue", _("Overdue")),
             ("soon", _("Due within 2 working days")),
         ],
     )
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = date_field(_("Received from"))
+    received_to = date_field(_("Received until"))
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

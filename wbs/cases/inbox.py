@@ -14,6 +14,7 @@ from wbs.audit import log
 from wbs.directory import workdays
 
 from . import versioning
+from .choices import OPEN_STATUSES
 from .models import IdentityRequest, Report, Status
 
 # Roles that see every report's metadata (content still needs a grant).
@@ -85,7 +86,6 @@ class Queue:
 
 
 V, P, I, PJ = Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB  # noqa: E741
-OPEN = frozenset(S) - {S.DITOLAK, S.SELESAI}
 QUEUES = [
     Queue("baru", _("New"), frozenset({V}), frozenset({S.DITERIMA})),
     Queue("verifikasi", _("In verification"), frozenset({V}), frozenset({S.VERIFIKASI})),
@@ -124,7 +124,7 @@ QUEUES = [
         frozenset({S.LAPORAN_HASIL}),
         verified=True,
     ),
-    Queue("semua_terbuka", _("All open reports"), frozenset({V, I, PJ, P}), OPEN),
+    Queue("semua_terbuka", _("All open reports"), frozenset({V, I, PJ, P}), OPEN_STATUSES),
     Queue("semua", _("All reports"), frozenset({V, I, PJ, P})),
 ]
 QUEUE_BY_CODE = {q.code: q for q in QUEUES}

@@ -1,6 +1,7 @@
 """The report and what hangs off it. Plain columns hold only the metadata the workflow and the
-figures need (confidentiality.md); every `*_ct` column is ciphertext written and read by
-wbs.vault alone, bound to its table, field and row."""
+figures need (docs/design/confidentiality.md); every `*_ct` column is a SealedField: ciphertext
+written and read through wbs.vault alone, bound to its table, field and row. The choices (status,
+outcome…) are in wbs/cases/choices.py."""
 
 import uuid
 
@@ -10,82 +11,27 @@ from django.utils.translation import gettext_lazy as _
 
 from wbs.vault.fields import ROW_SELF, SealedField, SealedFile
 
-
-class Status(models.TextChoices):
-    DITERIMA = "DITERIMA", _("Received")
-    VERIFIKASI = "VERIFIKASI", _("In verification")
-    PERLU_KELENGKAPAN = "PERLU_KELENGKAPAN", _("Awaiting completion by the reporter")
-    DITOLAK = "DITOLAK", _("Rejected")
-    DITELAAH = "DITELAAH", _("In review (telaah)")
-    MENUNGGU_PERSETUJUAN = "MENUNGGU_PERSETUJUAN", _("Awaiting approval")
-    DIKEMBALIKAN = "DIKEMBALIKAN", _("Returned to the reviewer")
-    DISETUJUI = "DISETUJUI", _("Approved")
-    TINDAK_LANJUT = "TINDAK_LANJUT", _("Follow-up")
-    LAPORAN_HASIL = "LAPORAN_HASIL", _("Result report")
-    SELESAI = "SELESAI", _("Completed")
+from .choices import (
+    PUBLIC_STAGE_OF_STATUS,
+    FollowUpDecision,
+    IdentityMode,
+    Outcome,
+    PublicStage,
+    Referral,
+    ReporterType,
+    Status,
+)
 
 
-class PublicStage(models.TextChoices):
-    """The simpler timeline the reporter sees (product.md §4)."""
-
-    DITERIMA = "diterima", _("Received")
-    DIVERIFIKASI = "diverifikasi", _("Being verified")
-    PERLU_DILENGKAPI = "perlu_dilengkapi", _("Needs completing")
-    DITOLAK = "ditolak", _("Rejected")
-    DITELAAH = "ditelaah", _("Under review")
-    DITINDAKLANJUTI = "ditindaklanjuti", _("Being followed up")
-    SELESAI = "selesai", _("Completed")
-
-
-PUBLIC_STAGE_OF_STATUS = {
-    Status.DITERIMA: PublicStage.DITERIMA,
-    Status.VERIFIKASI: PublicStage.DIVERIFIKASI,
-    Status.PERLU_KELENGKAPAN: PublicStage.PERLU_DILENGKAPI,
-    Status.DITOLAK: PublicStage.DITOLAK,
-    Status.DITELAAH: PublicStage.DITELAAH,
-    Status.MENUNGGU_PERSETUJUAN: PublicStage.DITELAAH,
-    Status.DIKEMBALIKAN: PublicStage.DITELAAH,
-    Status.DISETUJUI: PublicStage.DITELAAH,
-    Status.TINDAK_LANJUT: PublicStage.DITINDAKLANJUTI,
-    Status.LAPORAN_HASIL: PublicStage.DITINDAKLANJUTI,
-    Status.SELESAI: PublicStage.SELESAI,
-}
-
-OPEN_STATUSES = frozenset(Status) - {Status.DITOLAK, Status.SELESAI}
-
-
-class ReporterType(models.TextChoices):
-    ASN = "asn", _("ASN (PNS/PPPK)")
-    NON_ASN = "non_asn", _("Non-ASN (honorer, contract staff)")
-    PUBLIC = "masyarakat", _("Member of the public")
-
-
-class IdentityMode(models.TextChoices):
-    ANONYMOUS = "anonymous", _("Anonymous")
-    CONFIDENTIAL = "confidential", _("Identity kept confidential")
-
-
-class FollowUpDecision(models.TextChoices):
-    SPECIAL_EXAMINATION = "pemeriksaan_khusus", _("Special examination (pemeriksaan khusus)")
-    INVESTIGATIVE_AUDIT = "audit_investigatif", _("Investigative audit")
-    TO_UNIT = "diteruskan_opd", _("Forwarded to the OPD / direct superior")
-    TO_LAW_ENFORCEMENT = "dilimpahkan_aph", _("Referred to law enforcement (APH/KPK)")
-    NOT_SUPERVISORY = "tidak_berkadar", _("Not a supervisory matter (tidak berkadar pengawasan)")
-
-
-class Referral(models.TextChoices):
-    LAW_ENFORCEMENT = "aph_kpk", _("APH / KPK")
-    LAPOR = "sp4n_lapor", _("SP4N-LAPOR!")
-    SUPERIOR = "atasan_bkpsdm", _("Direct superior / BKPSDM")
-    OTHER = "lainnya", _("Other competent body")
-
-
-class Outcome(models.TextChoices):
-    PROVEN = "terbukti", _("Proven")
-    NOT_PROVEN = "tidak_terbukti", _("Not proven")
-    REFERRED = "dilimpahkan", _("Referred")
-    INCOMPLETE = "tidak_lengkap", _("Closed as incomplete")
-    REJECTED = "ditolak", _("Rejected at verification")
+def staff_member(on_delete, *, optional: bool = False) -> models.ForeignKey:
+    """Who did something on a casework row (no reverse accessor on the user)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=optional,
+        blank=optional,
+        related_name="+",
+    )
 
 
 class Report(models.Model):
@@ -111,7 +57,8 @@ class Report(models.Model):
         _("reporter type"), max_length=12, choices=ReporterType.choices
     )
     identity_mode = models.CharField(_("identity"), max_length=12, choices=IdentityMode.choices)
-    # Dates only: a finer time could point at who was at which desk when (confidentiality.md).
+    # Dates only: a finer time could point at who was at which desk when
+    # (docs/design/confidentiality.md).
     received_on = models.DateField(_("received on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     updated_on = models.DateField(_("last activity"))
@@ -212,13 +159,7 @@ class Message(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveIntegerField()
     author_kind = models.CharField(max_length=10, choices=Author.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    author = staff_member(models.SET_NULL, optional=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MESSAGE)
     created_on = models.DateField()
     body_ct = SealedField(label="message:body")
@@ -259,13 +200,7 @@ class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     source = models.CharField(max_length=10, choices=Source.choices)
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.EVIDENCE)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    uploaded_by = staff_member(models.SET_NULL, optional=True)
     created_on = models.DateField()
     meta_ct = SealedField(label="attachment:meta")
     original_blob = models.CharField(max_length=80)
@@ -298,13 +233,7 @@ class StatusChange(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = staff_member(models.SET_NULL, optional=True)
     action = models.CharField(max_length=40, blank=True)
     on = models.DateField()
     # Working days spent in the stage this change ends, and whether that was within its
@@ -369,17 +298,11 @@ class ReviewVersion(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews")
     version = models.PositiveSmallIntegerField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member(models.PROTECT)
     created_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     content_ct = SealedField(label="review:content")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = staff_member(models.PROTECT, optional=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_note_ct = SealedField(label="review:decision_note", null=True, blank=True)
 
@@ -398,9 +321,7 @@ class FollowUp(models.Model):
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="follow_up")
     decision = models.CharField(max_length=24, choices=FollowUpDecision.choices)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_member(models.PROTECT)
     decided_on = models.DateField()
     details_ct = SealedField(label="follow_up:details", row="report_id")
 
@@ -416,25 +337,11 @@ class ResultReport(models.Model):
     attachment = models.ForeignKey(
         Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = staff_member(models.PROTECT)
     submitted_on = models.DateField()
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    verified_by = staff_member(models.PROTECT, optional=True)
     verified_on = models.DateField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    approved_by = staff_member(models.PROTECT, optional=True)
     approved_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -452,19 +359,11 @@ class IdentityRequest(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_requests")
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requester = staff_member(models.PROTECT)
     created_on = models.DateField()
     reason_ct = SealedField(label="identity_request:reason")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = staff_member(models.PROTECT, optional=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_reason_ct = SealedField(
         label="identity_request:decision_reason", null=True, blank=True

@@ -33,36 +33,30 @@ S = Status
 
 
 # Paths a fictional report takes; every state is the end of at least one path.
+# The SOP's main line; every path below is a prefix of it or a side branch.
+_MAIN = [
+    S.DITERIMA,
+    S.VERIFIKASI,
+    S.DITELAAH,
+    S.MENUNGGU_PERSETUJUAN,
+    S.DISETUJUI,
+    S.TINDAK_LANJUT,
+    S.LAPORAN_HASIL,
+    S.SELESAI,
+]
 _PATHS = [
-    [S.DITERIMA],
-    [S.DITERIMA, S.VERIFIKASI],
+    _MAIN[:1],
+    _MAIN[:2],
     [S.DITERIMA, S.VERIFIKASI, S.PERLU_KELENGKAPAN],
     [S.DITERIMA, S.VERIFIKASI, S.DITOLAK],
     [S.DITERIMA, S.VERIFIKASI, S.PERLU_KELENGKAPAN, S.DITOLAK],
-    [S.DITERIMA, S.VERIFIKASI, S.DITELAAH],
-    [S.DITERIMA, S.VERIFIKASI, S.DITELAAH, S.MENUNGGU_PERSETUJUAN],
-    [S.DITERIMA, S.VERIFIKASI, S.DITELAAH, S.MENUNGGU_PERSETUJUAN, S.DIKEMBALIKAN],
-    [S.DITERIMA, S.VERIFIKASI, S.DITELAAH, S.MENUNGGU_PERSETUJUAN, S.DISETUJUI],
-    [S.DITERIMA, S.VERIFIKASI, S.DITELAAH, S.MENUNGGU_PERSETUJUAN, S.DISETUJUI, S.TINDAK_LANJUT],
-    [
-        S.DITERIMA,
-        S.VERIFIKASI,
-        S.DITELAAH,
-        S.MENUNGGU_PERSETUJUAN,
-        S.DISETUJUI,
-        S.TINDAK_LANJUT,
-        S.LAPORAN_HASIL,
-    ],
-    [
-        S.DITERIMA,
-        S.VERIFIKASI,
-        S.DITELAAH,
-        S.MENUNGGU_PERSETUJUAN,
-        S.DISETUJUI,
-        S.TINDAK_LANJUT,
-        S.LAPORAN_HASIL,
-        S.SELESAI,
-    ],
+    _MAIN[:3],
+    _MAIN[:4],
+    [*_MAIN[:4], S.DIKEMBALIKAN],
+    _MAIN[:5],
+    _MAIN[:6],
+    _MAIN[:7],
+    _MAIN[:8],
 ]
 _ACTION_OF = {
     (t_src, t.target): t.action

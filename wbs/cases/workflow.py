@@ -1,4 +1,4 @@
-"""The state machine of a report (product.md §4). Nothing else assigns Report.status.
+"""The state machine of a report (docs/design/product.md §4). Nothing else assigns Report.status.
 
 `TRANSITIONS` is the table: action → (from states, to state, roles allowed, fields required).
 `apply()` is the one function that moves a report: in one transaction, with the report row

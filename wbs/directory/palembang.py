@@ -1,4 +1,4 @@
-"""Kota Palembang's organisation data (../shared/brief/context-id.md). Unit names come from
+"""Kota Palembang's organisation data (docs/design/context-id.md). Unit names come from
 news 2016–2026 or standard nomenclature and are marked assumed there; the OPD→wilayah mapping is
 an assumption by sector, because the real mapping is not public."""
 
@@ -72,7 +72,7 @@ KECAMATAN_WILAYAH = {
     "Sukarami": "irban-4",
 }
 
-# code, name, description (product.md §3)
+# code, name, description (docs/design/product.md §3)
 CATEGORIES = [
     (
         "korupsi",
@@ -116,7 +116,7 @@ CATEGORIES = [
 ]
 
 ASSUMED_BASIS = "Asumsi sambil menunggu konfirmasi Permendagri 8/2023"
-# stage, days, unit, legal basis (defaults in product.md §4, all assumed)
+# stage, days, unit, legal basis (defaults in docs/design/product.md §4, all assumed)
 DEADLINES = [
     ("acknowledgement", 0, "hari_kerja", ASSUMED_BASIS + " (tanda terima seketika)"),
     ("verification", 3, "hari_kerja", ASSUMED_BASIS + "; sejalan dengan SP4N-LAPOR!"),

@@ -15,7 +15,7 @@ def clean_nip(value: str) -> str:
     if not digits:
         return ""
     if not _NIP.match(digits):
-        raise ValidationError(_("A NIP has exactly 18 digits (e.g. 19660801 198803 1 001)."))
+        raise ValidationError(_("A NIP has exactly 18 digits (e.g. 19850715 201001 1 003)."))
     try:
         datetime.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:

@@ -2,20 +2,23 @@
 the password) opens the report keys sealed to them; nothing in the database links an account
 to a report in the clear."""
 
-from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as django_login
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from wbs.accounts import ratelimit
+from wbs.accounts import login, ratelimit
+from wbs.accounts.forms import LoginForm
 from wbs.accounts.models import User
+from wbs.accounts.pages import form_page
 from wbs.cases.models import PublicStage, Report
 from wbs.cases.sealing import open_title
 from wbs.vault import access, keys
 from wbs.vault import keyring as kr
 
-from .forms import ReporterLoginForm, ReporterRegistrationForm
+from .forms import ReporterRegistrationForm
 
 LOGIN_LIMIT_ACCOUNT = 10
 LOGIN_LIMIT_ADDRESS = 300
@@ -23,7 +26,7 @@ LOGIN_LIMIT_ADDRESS = 300
 
 def _start(request, user, private_key: bytes) -> None:
     request.session.flush()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["wbs_kind"] = "reporter"
     keyring = kr.Keyring(user_id=user.pk, private_key=private_key)
     access.open_reporter_items(keyring, user)
@@ -56,54 +59,26 @@ def register(request):
         private = keys.unlock_private_key(user, data["password1"])
         _start(request, user, private)
         return redirect("intake:account_home")
-    return render(
-        request,
-        "intake/account_register.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "intake/account_register.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def account_login(request):
-    form = ReporterLoginForm(request.POST or None)
+    form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        if ratelimit.account_attempt(
+        step = login.password_step(
             request,
-            "reporter-login",
-            username,
-            per_account=LOGIN_LIMIT_ACCOUNT,
-            per_address=LOGIN_LIMIT_ADDRESS,
-        ):
-            ratelimit.record_refusal(request, "reporter login")
-            return render(
-                request,
-                "intake/account_login.html",
-                {"form": ReporterLoginForm(), "rate_limited": True},
-                status=429,
-            )
-        password = form.cleaned_data["password"]
-        user = authenticate(request, username=username, password=password)
-        private = None
-        if user is not None and user.is_reporter:
-            private = keys.unlock_private_key(user, password)
-        if private is None:
-            return render(
-                request,
-                "intake/account_login.html",
-                {"form": ReporterLoginForm(initial={"username": username}), "failed": True},
-                status=401,
-            )
-        ratelimit.account_success(request, "reporter-login", username)
-        _start(request, user, private)
+            form,
+            action="reporter-login",
+            kind="reporter",
+            limits=(LOGIN_LIMIT_ACCOUNT, LOGIN_LIMIT_ADDRESS),
+        )
+        if step.outcome != login.OK:
+            return login.refused_page(request, "intake/account_login.html", step)
+        ratelimit.account_success(request, "reporter-login", step.username)
+        _start(request, step.user, step.private_key)
         return redirect("intake:account_home")
-    return render(
-        request,
-        "intake/account_login.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "intake/account_login.html", {"form": form})
 
 
 def _require_reporter(request):

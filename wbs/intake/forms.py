@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from wbs.accounts.forms import password_field
 from wbs.cases.limits import (
     ACCESS_CODE_TYPED_MAX,
     DESCRIPTION_MAX,
@@ -26,6 +27,18 @@ from wbs.directory.validators import clean_nip
 from wbs.vault.uploads import MultipleFileField
 
 from . import rules
+
+
+def private_text(label, max_length, *, numeric=False, **kwargs) -> forms.CharField:
+    """An optional field the browser must not remember (identity details)."""
+    attrs = {"autocomplete": "off", **({"inputmode": "numeric"} if numeric else {})}
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs=attrs),
+        **kwargs,
+    )
 
 
 class ReportForm(forms.Form):
@@ -104,29 +117,12 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=IdentityMode.ANONYMOUS,
     )
-    identity_name = forms.CharField(
-        label=_("Name"),
-        max_length=NAME_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    identity_nip = forms.CharField(
-        label=_("NIP (optional)"),
-        max_length=NIP_TYPED_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-    identity_unit = forms.CharField(
-        label=_("Your work unit"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    identity_contact = forms.CharField(
-        label=_("Contact (telephone or personal e-mail)"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    identity_name = private_text(_("Name"), NAME_MAX)
+    identity_nip = private_text(_("NIP (optional)"), NIP_TYPED_MAX, numeric=True)
+    identity_unit = private_text(_("Your work unit"), SHORT_MAX)
+    identity_contact = private_text(
+        _("Contact (telephone or personal e-mail)"),
+        SHORT_MAX,
         help_text=_("Do not give an office e-mail address: office mail may be read by others."),
     )
     attachments = MultipleFileField(
@@ -237,44 +233,19 @@ class ReporterRegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
         help_text=_("Do not use your name or NIP if you want to stay anonymous."),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = password_field(
+        _("Password"),
+        "new-password",
         help_text=_(
             "At least 8 characters; a long passphrase is best. If you forget it, your "
             "reports can still be followed with their Kode Akses."
         ),
     )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    name = forms.CharField(
-        label=_("Name (optional)"),
-        max_length=NAME_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    nip = forms.CharField(
-        label=_("NIP (optional)"),
-        max_length=NIP_TYPED_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-    unit = forms.CharField(
-        label=_("Work unit (optional)"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    contact = forms.CharField(
-        label=_("Contact (optional)"),
-        max_length=SHORT_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    password2 = password_field(_("Password again"), "new-password")
+    name = private_text(_("Name (optional)"), NAME_MAX)
+    nip = private_text(_("NIP (optional)"), NIP_TYPED_MAX, numeric=True)
+    unit = private_text(_("Work unit (optional)"), SHORT_MAX)
+    contact = private_text(_("Contact (optional)"), SHORT_MAX)
     email = forms.EmailField(
         label=_("E-mail for notices (optional)"),
         required=False,
@@ -306,17 +277,3 @@ class ReporterRegistrationForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-class ReporterLoginForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=NAME_MAX,
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wbs.cases.models import IdentityMode
 
+# Django's own text, translated by this project's catalogue (which takes precedence over
+# Django's): every form and the API say "Isian ini wajib diisi." for a missing field.
+MSG_REQUIRED = _("This field is required.")
 MSG_NO_ACCUSED = _("Name at least one reported person (terlapor).")
 MSG_ACCUSED_NAME = _("Give the name (or what you know of it) of this person.")
 MSG_DECLARATION = _("Please tick the declaration to send the report.")

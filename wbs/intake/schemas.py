@@ -11,19 +11,7 @@ from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from wbs.cases.limits import (
-    ACCESS_CODE_TYPED_MAX,
-    DESCRIPTION_MAX,
-    DESCRIPTION_MIN,
-    MAX_ACCUSED,
-    MESSAGE_MAX,
-    NAME_MAX,
-    NIP_TYPED_MAX,
-    PERIOD_MAX,
-    RUPIAH_MAX,
-    SHORT_MAX,
-    TITLE_MAX,
-)
+from wbs.cases import limits
 from wbs.directory.validators import clean_nip
 
 from . import rules
@@ -85,9 +73,9 @@ Text = Annotated[str, BeforeValidator(_text)]
 
 
 class AccusedIn(In):
-    name: str = Field("", max_length=NAME_MAX)
-    position: str = Field("", max_length=NAME_MAX)
-    unit: str = Field("", max_length=SHORT_MAX)
+    name: str = Field("", max_length=limits.NAME_MAX)
+    position: str = Field("", max_length=limits.NAME_MAX)
+    unit: str = Field("", max_length=limits.SHORT_MAX)
 
     @model_validator(mode="after")
     def _has_a_name(self):
@@ -101,10 +89,10 @@ class IdentityIn(In):
     """The reporter's identity; sealed so that handlers see it only after an approved
     release. `name` is required when identity_mode is "confidential"."""
 
-    name: str = Field("", max_length=NAME_MAX)
-    nip: str = Field("", max_length=NIP_TYPED_MAX, description="NIP, 18 digits (spaces ok)")
-    unit: str = Field("", max_length=SHORT_MAX)
-    contact: str = Field("", max_length=SHORT_MAX)
+    name: str = Field("", max_length=limits.NAME_MAX)
+    nip: str = Field("", max_length=limits.NIP_TYPED_MAX, description="NIP, 18 digits (spaces ok)")
+    unit: str = Field("", max_length=limits.SHORT_MAX)
+    contact: str = Field("", max_length=limits.SHORT_MAX)
 
     @field_validator("nip")
     @classmethod
@@ -114,22 +102,24 @@ class IdentityIn(In):
 
 class ReportIn(In):
     category: str = Field(description="Category code (GET public/categories)")
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    description: str = Field(min_length=DESCRIPTION_MIN, max_length=DESCRIPTION_MAX)
+    title: str = Field(min_length=1, max_length=limits.TITLE_MAX)
+    description: str = Field(min_length=limits.DESCRIPTION_MIN, max_length=limits.DESCRIPTION_MAX)
     unit: int = Field(description="Perangkat Daerah id (GET public/units)")
-    location: str = Field("", max_length=SHORT_MAX)
+    location: str = Field("", max_length=limits.SHORT_MAX)
     incident_date: Annotated[datetime.date | None, BeforeValidator(_date)] = None
     period: str = Field(
-        "", max_length=PERIOD_MAX, description="Approximate period when the date is not known"
+        "",
+        max_length=limits.PERIOD_MAX,
+        description="Approximate period when the date is not known",
     )
     accused: list[AccusedIn] = Field(
-        min_length=1, max_length=MAX_ACCUSED, description="The reported persons (terlapor)"
+        min_length=1, max_length=limits.MAX_ACCUSED, description="The reported persons (terlapor)"
     )
     estimated_loss: Text = Field(
-        "", max_length=RUPIAH_MAX, description='Rupiah, digits ("Rp1.000.000" ok)'
+        "", max_length=limits.RUPIAH_MAX, description='Rupiah, digits ("Rp1.000.000" ok)'
     )
     reported_elsewhere: Yes = False
-    reported_elsewhere_to: str = Field("", max_length=SHORT_MAX)
+    reported_elsewhere_to: str = Field("", max_length=limits.SHORT_MAX)
     reporter_type: Literal["asn", "non_asn", "masyarakat"] = "asn"
     declaration: Yes = Field(
         description="The reporter declares the report true and that they are not part of it"
@@ -173,7 +163,7 @@ class ReceiptOut(Schema):
 
 
 class SessionIn(In):
-    access_code: str = Field(min_length=1, max_length=ACCESS_CODE_TYPED_MAX)
+    access_code: str = Field(min_length=1, max_length=limits.ACCESS_CODE_TYPED_MAX)
 
 
 class TokenOut(Schema):
@@ -182,7 +172,7 @@ class TokenOut(Schema):
 
 
 class MessageIn(In):
-    body: str = Field(min_length=1, max_length=MESSAGE_MAX)
+    body: str = Field(min_length=1, max_length=limits.MESSAGE_MAX)
 
 
 class SentOut(Schema):

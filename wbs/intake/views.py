@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wbs.accounts import ratelimit
+from wbs.accounts.pages import logged_out
 from wbs.audit import log
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
@@ -65,83 +66,57 @@ def _add_accused_row(post):
     return data
 
 
+def _report_form(request, form, formset, *, status=200, **extra):
+    context = {"form": form, "formset": formset, "show_formset_errors": True, **extra}
+    return render(request, "intake/report_form.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request):
-    files_lost = False
-    upload_problems: list[str] = []
-    if request.method == "POST":
-        files_chosen = bool(request.FILES.getlist("attachments"))
-        if "add_accused" in request.POST:
-            form = ReportForm(initial=request.POST.dict())
-            formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
-            files_lost = files_chosen
-            return render(
-                request,
-                "intake/report_form.html",
-                {
-                    "form": form,
-                    "formset": formset,
-                    "files_lost": files_lost,
-                    "show_formset_errors": False,
-                },
-            )
-        form = ReportForm(request.POST, request.FILES)
-        formset = AccusedFormSet(request.POST, prefix="accused")
-        if ratelimit.submission_blocked(request):
-            ratelimit.record_refusal(request, "submission")
-            return render(
-                request,
-                "intake/report_form.html",
-                {
-                    "form": form,
-                    "formset": formset,
-                    "rate_limited": True,
-                    "files_lost": files_chosen,
-                },
-                status=429,
-            )
-        form_ok = form.is_valid()
-        formset_ok = formset.is_valid()
-        uploads = []
-        if form_ok and formset_ok:
-            try:
-                uploads = check_uploads(form.cleaned_data["attachments"])
-            except UploadProblem as problem:
-                upload_problems = problem.messages
-        if form_ok and formset_ok and not upload_problems:
-            if not ratelimit.submission_claim(request):
-                ratelimit.record_refusal(request, "submission")
-                return render(
-                    request,
-                    "intake/report_form.html",
-                    {
-                        "form": form,
-                        "formset": formset,
-                        "rate_limited": True,
-                        "files_lost": files_chosen,
-                    },
-                    status=429,
-                )
-            receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
-            response = redirect("intake:receipt")
-            _attach_receipt(request, response, receipt)
-            return response
-        files_lost = files_chosen
-    else:
+    if request.method == "GET":
         form = ReportForm(initial=_identity_initial(request))
-        formset = AccusedFormSet(prefix="accused")
-    return render(
-        request,
-        "intake/report_form.html",
-        {
-            "form": form,
-            "formset": formset,
-            "files_lost": files_lost,
-            "upload_problems": upload_problems,
-            "show_formset_errors": True,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+        return _report_form(request, form, AccusedFormSet(prefix="accused"))
+    # Chosen files cannot be kept when the page comes back: the page says so.
+    files_lost = bool(request.FILES.getlist("attachments"))
+    if "add_accused" in request.POST:
+        form = ReportForm(initial=request.POST.dict())
+        formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
+        return _report_form(
+            request, form, formset, files_lost=files_lost, show_formset_errors=False
+        )
+    form = ReportForm(request.POST, request.FILES)
+    formset = AccusedFormSet(request.POST, prefix="accused")
+    if ratelimit.submission_blocked(request):
+        ratelimit.record_refusal(request, "submission")
+        return _report_form(
+            request, form, formset, status=429, rate_limited=True, files_lost=files_lost
+        )
+    form_ok, formset_ok = form.is_valid(), formset.is_valid()
+    upload_problems: list[str] = []
+    uploads = []
+    if form_ok and formset_ok:
+        try:
+            uploads = check_uploads(form.cleaned_data["attachments"])
+        except UploadProblem as problem:
+            upload_problems = problem.messages
+    if not (form_ok and formset_ok) or upload_problems:
+        return _report_form(
+            request,
+            form,
+            formset,
+            status=400,
+            files_lost=files_lost,
+            upload_problems=upload_problems,
+        )
+    if not ratelimit.submission_claim(request):
+        ratelimit.record_refusal(request, "submission")
+        return _report_form(
+            request, form, formset, status=429, rate_limited=True, files_lost=files_lost
+        )
+    receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+    response = redirect("intake:receipt")
+    _attach_receipt(request, response, receipt)
+    return response
 
 
 def _submit(request, data, people, uploads) -> services.Receipt:
@@ -196,30 +171,37 @@ def _start_reporter_session(request, report: Report, keyring) -> None:
     kr.attach(request, keyring)
 
 
+def _lookup_refused(request):
+    """Too many wrong codes from this session or address for now."""
+    ratelimit.record_refusal(request, "lookup")
+    return render(
+        request,
+        "intake/status_login.html",
+        {"form": AccessCodeForm(), "rate_limited": True},
+        status=429,
+    )
+
+
+def _lookup_failed(request):
+    """A code that opens nothing: counted, and the same answer for every kind of failure."""
+    ratelimit.lookup_failed(request)
+    return render(
+        request, "intake/status_login.html", {"form": AccessCodeForm(), "failed": True}, status=401
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def status_login(request):
     if request.method == "GET":
         return render(request, "intake/status_login.html", {"form": AccessCodeForm()})
     form = AccessCodeForm(request.POST)
     if ratelimit.lookup_blocked(request):
-        ratelimit.record_refusal(request, "lookup")
-        return render(
-            request,
-            "intake/status_login.html",
-            {"form": AccessCodeForm(), "rate_limited": True},
-            status=429,
-        )
+        return _lookup_refused(request)
     opened = (
         access.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() else None
     )
     if opened is None:
-        ratelimit.lookup_failed(request)
-        return render(
-            request,
-            "intake/status_login.html",
-            {"form": AccessCodeForm(), "failed": True},
-            status=401,
-        )
+        return _lookup_failed(request)
     report, keyring = opened
     ratelimit.lookup_session_reset(request)
     _start_reporter_session(request, report, keyring)
@@ -331,11 +313,7 @@ def status_evidence(request, report_id=None):
 
 @require_POST
 def status_logout(request):
-    request.session.flush()
-    kr.detach(request)
-    response = redirect("intake:home")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    return response
+    return logged_out(request, "intake:home")
 
 
 def csrf_failure(request, reason=""):
@@ -367,23 +345,12 @@ def receipt_pdf(request):
     """From the one-time receipt page: the code authorises the download; it is printed only if
     the reporter ticks the box. Counted like a code lookup."""
     if ratelimit.lookup_blocked(request):
-        return render(
-            request,
-            "intake/status_login.html",
-            {"form": AccessCodeForm(), "rate_limited": True},
-            status=429,
-        )
+        return _lookup_refused(request)
     opened = access.open_with_access_code(
         request.POST.get("access_code", "")[:ACCESS_CODE_TYPED_MAX]
     )
     if opened is None:
-        ratelimit.lookup_failed(request)
-        return render(
-            request,
-            "intake/status_login.html",
-            {"form": AccessCodeForm(), "failed": True},
-            status=401,
-        )
+        return _lookup_failed(request)
     report = opened[0]
     code = request.POST.get("access_code") if request.POST.get("include_code") else None
     content, filename = receipt_document(report, access_code=code)

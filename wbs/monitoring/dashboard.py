@@ -2,6 +2,7 @@
 anything public) small counts are hidden with secondary suppression (suppression.py)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cases.models import Status
 from wbs.directory.models import Category, Unit, Wilayah
@@ -9,6 +10,11 @@ from wbs.directory.models import Category, Unit, Wilayah
 from . import charts, figures
 from .suppression import PRIMARY, shown, suppress_grid, suppress_list
 
+CHART_TITLES = {
+    "category": gettext_lazy("Reports by category"),
+    "wilayah": gettext_lazy("Reports by Irban area"),
+    "unit": gettext_lazy("Reports by Perangkat Daerah"),
+}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
@@ -82,30 +88,19 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
     # The same text as the status table's row, so a secondary suppression there holds here.
     waiting_row = list(Status).index(Status.PERLU_KELENGKAPAN)
     data["waiting_text"] = data["status"]["rows"][waiting_row]["text"]
-    data["category"] = _list_table(
-        summary.counts_by("category_id"),
-        list(Category.objects.values_list("pk", "name")),
-        suppress=suppress,
-        threshold=threshold,
-        chart_title=_("Reports by category"),
-        chart_id="ch-category",
-    )
-    data["wilayah"] = _list_table(
-        summary.counts_by("wilayah_id"),
-        list(Wilayah.objects.values_list("pk", "short_name")),
-        suppress=suppress,
-        threshold=threshold,
-        chart_title=_("Reports by Irban area"),
-        chart_id="ch-wilayah",
-    )
-    data["unit"] = _list_table(
-        summary.counts_by("unit_id"),
-        list(Unit.objects.values_list("pk", "name")),
-        suppress=suppress,
-        threshold=threshold,
-        chart_title=_("Reports by Perangkat Daerah"),
-        chart_id="ch-unit",
-    )
+    for key, field, labels in (
+        ("category", "category_id", Category.objects.values_list("pk", "name")),
+        ("wilayah", "wilayah_id", Wilayah.objects.values_list("pk", "short_name")),
+        ("unit", "unit_id", Unit.objects.values_list("pk", "name")),
+    ):
+        data[key] = _list_table(
+            summary.counts_by(field),
+            list(labels),
+            suppress=suppress,
+            threshold=threshold,
+            chart_title=CHART_TITLES[key],
+            chart_id=f"ch-{key}",
+        )
 
     # Year × month grid with totals.
     monthly = summary.monthly()

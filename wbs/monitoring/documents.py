@@ -1,254 +1,47 @@
-"""Official documents as PDF (ReportLab), in Bahasa Indonesia, with the kop surat from the
-organisation profile: Tanda Terima Pengaduan, Lembar Telaahan, Laporan Hasil Pengaduan and the
-Rekapitulasi Penanganan Pengaduan.
+"""Official documents as PDF (ReportLab), in Bahasa Indonesia: Tanda Terima Pengaduan, Lembar
+Telaahan, Laporan Hasil Pengaduan and the Rekapitulasi Penanganan Pengaduan, laid out from the
+parts in wbs.monitoring.letters.
 
-Case documents take plaintext only from wbs.vault through the casework services, for a caller
+Case documents take plaintext only through the casework services (wbs.cases), for a caller
 whose keyring holds the report's key; this module only lays text out.
 """
 
 import datetime
-import io
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import (
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from wbs.directory.models import DeadlineRule, OrganisationProfile
 
-from .models import DocumentCounter
+from .letters import (
+    BOLD,
+    CENTER,
+    SMALL,
+    TITLE,
+    build,
+    fields_table,
+    head_signature,
+    letter_head,
+    letter_number,
+    nip_grouped,
+    para,
+    rupiah,
+    tanggal,
+    user_signature,
+)
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
+__all__ = [
+    "letter_number",
+    "nip_grouped",
+    "recap_pdf",
+    "receipt_pdf",
+    "result_pdf",
+    "review_pdf",
+    "rupiah",
+    "tanggal",
 ]
-LOGO = Path(settings.BASE_DIR) / "static" / "wbs" / "kop-logo.png"
-TOP_MARGIN = 52 * mm
-
-_styles = getSampleStyleSheet()
-BODY = ParagraphStyle(
-    "body", parent=_styles["Normal"], fontName="Times-Roman", fontSize=11.5, leading=15
-)
-BOLD = ParagraphStyle("bold", parent=BODY, fontName="Times-Bold")
-TITLE = ParagraphStyle(
-    "title",
-    parent=BODY,
-    fontName="Times-Bold",
-    fontSize=13,
-    leading=17,
-    alignment=TA_CENTER,
-    spaceAfter=2,
-)
-CENTER = ParagraphStyle("center", parent=BODY, alignment=TA_CENTER)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=9.5, leading=12)
-
-
-def tanggal(day: datetime.date) -> str:
-    """17 Agustus 2025 (documents spell the month out)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def nip_grouped(nip: str) -> str:
-    """19660801198803 1 001 → 19660801 198803 1 001."""
-    digits = "".join(ch for ch in nip or "" if ch.isdigit())
-    if len(digits) != 18:
-        return nip or "-"
-    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
-
-
-def rupiah(value: int | None) -> str:
-    if value is None:
-        return "-"
-    return "Rp" + f"{value:,}".replace(",", ".")
-
-
-def letter_number(kind: str, classification: str, day: datetime.date | None = None) -> str:
-    """The next letter number: `kode klasifikasi/nomor urut/kode unit/tahun` by default."""
-    day = day or timezone.localdate()
-    profile = OrganisationProfile.get()
-    # One running number per classification code and year: documents of different kinds that
-    # share a code never get the same number.
-    serial = DocumentCounter.next(classification, day.year)
-    return profile.number_pattern.format(
-        klasifikasi=classification, urut=serial, unit=profile.unit_code, tahun=day.year
-    )
-
-
-def _p(text: str, style=BODY) -> Paragraph:
-    """A paragraph of plain text (escaped; line breaks kept)."""
-    safe = escape(str(text or "-")).replace("\n", "<br/>")
-    return Paragraph(safe, style)
-
-
-def _logo(profile: OrganisationProfile) -> ImageReader:
-    """The uploaded logo (any storage backend), or the bundled emblem."""
-    if profile.logo:
-        try:
-            with profile.logo.open("rb") as fh:
-                return ImageReader(io.BytesIO(fh.read()))
-        except (OSError, ValueError):
-            pass
-    return ImageReader(str(LOGO))
-
-
-def _kop(canvas, doc, profile: OrganisationProfile):
-    width, height = A4
-    canvas.saveState()
-    canvas.drawImage(
-        _logo(profile),
-        20 * mm,
-        height - 42 * mm,
-        width=22 * mm,
-        height=26 * mm,
-        preserveAspectRatio=True,
-        mask="auto",
-    )
-    center = width / 2 + 10 * mm
-    canvas.setFont("Times-Bold", 15)
-    canvas.drawCentredString(center, height - 20 * mm, profile.government_name.upper())
-    canvas.setFont("Times-Bold", 17)
-    canvas.drawCentredString(center, height - 27.5 * mm, profile.office_name.upper())
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawCentredString(center, height - 33 * mm, profile.address or "")
-    contacts = "   ".join(
-        part
-        for part in (
-            f"Telepon {profile.phone}" if profile.phone else "",
-            f"Pos-el {profile.email}" if profile.email else "",
-            f"Laman {profile.website}" if profile.website else "",
-        )
-        if part
-    )
-    canvas.drawCentredString(center, height - 37.5 * mm, contacts)
-    canvas.setLineWidth(2.2)
-    canvas.line(18 * mm, height - 41 * mm, width - 18 * mm, height - 41 * mm)
-    canvas.setLineWidth(0.7)
-    canvas.line(18 * mm, height - 42.3 * mm, width - 18 * mm, height - 42.3 * mm)
-    canvas.setFont("Times-Roman", 8)
-    canvas.drawRightString(width - 18 * mm, 10 * mm, f"Halaman {doc.page}")
-    canvas.restoreState()
-
-
-def _build(story: list, title: str) -> bytes:
-    profile = OrganisationProfile.get()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=20 * mm,
-        topMargin=TOP_MARGIN,
-        bottomMargin=20 * mm,
-        title=title,
-        author=profile.office_name.title(),
-        creator="WBS",
-        subject=title,
-    )
-
-    def page(canvas, doc):
-        _kop(canvas, doc, profile)
-
-    doc.build(story, onFirstPage=page, onLaterPages=page)
-    return buffer.getvalue()
-
-
-def _fields_table(rows: list[tuple[str, str]]) -> Table:
-    table = Table([[_p(k), _p(":"), _p(v)] for k, v in rows], colWidths=[45 * mm, 4 * mm, 115 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
-
-
-def _letter_head(
-    number: str, subject: str, day: datetime.date, *, sifat: str = "Rahasia", lampiran: str = "-"
-) -> list:
-    profile = OrganisationProfile.get()
-    return [
-        Table(
-            [
-                [
-                    _fields_table(
-                        [
-                            ("Nomor", number),
-                            ("Sifat", sifat),
-                            ("Lampiran", lampiran),
-                            ("Hal", subject),
-                        ]
-                    ),
-                    _p(f"{profile.city}, {tanggal(day)}"),
-                ]
-            ],
-            colWidths=[105 * mm, 60 * mm],
-            style=TableStyle(
-                [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
-            ),
-        ),
-        Spacer(1, 6 * mm),
-    ]
-
-
-def _signature(jabatan: str, name: str, pangkat: str, nip: str, *, place_date: str = ""):
-    lines = []
-    if place_date:
-        lines.append(_p(place_date))
-    lines += [_p(jabatan), Spacer(1, 18 * mm), _p(name or "(...........................)", BOLD)]
-    if pangkat:
-        lines.append(_p(pangkat))
-    lines.append(_p(f"NIP. {nip_grouped(nip)}"))
-    return Table(
-        [["", lines]],
-        colWidths=[85 * mm, 80 * mm],
-        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
-    )
-
-
-def _head_signature(day: datetime.date):
-    profile = OrganisationProfile.get()
-    return _signature(
-        profile.head_title,
-        profile.head_name,
-        profile.head_rank,
-        profile.head_nip,
-        place_date=f"{profile.city}, {tanggal(day)}",
-    )
-
-
-def _user_signature(user, role_title: str):
-    if user is None:
-        return _signature(role_title, "", "", "")
-    return _signature(
-        user.jabatan or role_title, user.full_name or user.username, user.pangkat, user.nip
-    )
 
 
 # --- the documents --------------------------------------------------------------------------
@@ -284,15 +77,15 @@ def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
     reporter asks for it."""
     profile = OrganisationProfile.get()
     story = [
-        _p("TANDA TERIMA PENGADUAN", TITLE),
-        _p("Whistleblowing System", CENTER),
+        para("TANDA TERIMA PENGADUAN", TITLE),
+        para("Whistleblowing System", CENTER),
         Spacer(1, 8 * mm),
-        _p(
+        para(
             f"{profile.office_name.title()} {profile.government_name.title()} telah menerima "
             "pengaduan Anda dengan keterangan sebagai berikut:"
         ),
         Spacer(1, 4 * mm),
-        _fields_table(
+        fields_table(
             [
                 ("Nomor Registrasi", report.registration_number),
                 ("Tanggal diterima", tanggal(report.received_on)),
@@ -300,13 +93,13 @@ def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
             ]
         ),
         Spacer(1, 6 * mm),
-        _p(
+        para(
             f"Pengaduan Anda diverifikasi paling lambat {_verification_days()} dan ditangani "
             "sesuai SOP Whistleblowing System. Ikuti perkembangannya pada halaman Cek Status "
             "Laporan dengan Kode Akses Anda."
         ),
         Spacer(1, 3 * mm),
-        _p(
+        para(
             "Kerahasiaan identitas Anda terjamin. Simpan Kode Akses di tempat yang aman dan jangan "
             "berikan kepada siapa pun."
             if access_code
@@ -314,9 +107,31 @@ def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
             "terpisah di tempat yang aman."
         ),
         Spacer(1, 10 * mm),
-        _p("Dokumen ini dibuat secara elektronik dan sah tanpa tanda tangan.", SMALL),
+        para("Dokumen ini dibuat secara elektronik dan sah tanpa tanda tangan.", SMALL),
     ]
-    return _build(story, "Tanda Terima Pengaduan")
+    return build(story, "Tanda Terima Pengaduan")
+
+
+def _case_heading(title: str, report, rows: list[tuple[str, str]]) -> list:
+    """A case document's title, its Nomor Registrasi and the report's plain facts."""
+    return [
+        para(title, TITLE),
+        para(f"Nomor Registrasi Pengaduan: {report.registration_number}", CENTER),
+        Spacer(1, 6 * mm),
+        fields_table(
+            [
+                ("Kategori", report.category.name),
+                ("Perangkat Daerah", report.unit.name),
+                ("Tanggal diterima", tanggal(report.received_on)),
+                *rows,
+            ]
+        ),
+    ]
+
+
+def _two_signatures(left: tuple, right: tuple) -> Table:
+    """Two signature blocks side by side: (user, role title) each."""
+    return Table([[user_signature(*left), user_signature(*right)]], colWidths=[82 * mm, 82 * mm])
 
 
 def review_pdf(report, review: dict, number: str) -> bytes:
@@ -324,18 +139,8 @@ def review_pdf(report, review: dict, number: str) -> bytes:
     row, content = review["review"], review["content"] or {}
     day = row.decided_on or timezone.localdate()
     story = [
-        *_letter_head(number, "Lembar Telaahan atas Pengaduan", day),
-        _p("LEMBAR TELAAHAN", TITLE),
-        _p(f"Nomor Registrasi Pengaduan: {report.registration_number}", CENTER),
-        Spacer(1, 6 * mm),
-        _fields_table(
-            [
-                ("Kategori", report.category.name),
-                ("Perangkat Daerah", report.unit.name),
-                ("Tanggal diterima", tanggal(report.received_on)),
-                ("Versi telaahan", str(row.version)),
-            ]
-        ),
+        *letter_head(number, "Lembar Telaahan atas Pengaduan", day),
+        *_case_heading("LEMBAR TELAAHAN", report, [("Versi telaahan", str(row.version))]),
         Spacer(1, 4 * mm),
     ]
     for title, key in (
@@ -346,7 +151,7 @@ def review_pdf(report, review: dict, number: str) -> bytes:
         ("E. Dasar Hukum", "dasar_hukum"),
         ("F. Rekomendasi", "rekomendasi"),
     ):
-        story += [_p(title, BOLD), _p(content.get(key, "")), Spacer(1, 3 * mm)]
+        story += [para(title, BOLD), para(content.get(key, "")), Spacer(1, 3 * mm)]
     approval = (
         f"Disetujui oleh {row.decided_by.full_name or row.decided_by.username} pada "
         f"{tanggal(row.decided_on)}."
@@ -354,19 +159,11 @@ def review_pdf(report, review: dict, number: str) -> bytes:
         else "Belum disetujui."
     )
     story += [
-        _p(approval),
+        para(approval),
         Spacer(1, 6 * mm),
-        Table(
-            [
-                [
-                    _user_signature(row.author, "Penelaah"),
-                    _user_signature(row.decided_by, "Inspektur"),
-                ]
-            ],
-            colWidths=[82 * mm, 82 * mm],
-        ),
+        _two_signatures((row.author, "Penelaah"), (row.decided_by, "Inspektur")),
     ]
-    return _build(story, "Lembar Telaahan")
+    return build(story, "Lembar Telaahan")
 
 
 def result_pdf(report, result: dict, follow_up: dict | None, number: str) -> bytes:
@@ -376,15 +173,11 @@ def result_pdf(report, result: dict, follow_up: dict | None, number: str) -> byt
     decision = follow_up["row"].get_decision_display() if follow_up else "-"
     details = (follow_up or {}).get("details") or {}
     story = [
-        *_letter_head(number, "Laporan Hasil Pengaduan", day),
-        _p("LAPORAN HASIL PENGADUAN", TITLE),
-        _p(f"Nomor Registrasi Pengaduan: {report.registration_number}", CENTER),
-        Spacer(1, 6 * mm),
-        _fields_table(
+        *letter_head(number, "Laporan Hasil Pengaduan", day),
+        *_case_heading(
+            "LAPORAN HASIL PENGADUAN",
+            report,
             [
-                ("Kategori", report.category.name),
-                ("Perangkat Daerah", report.unit.name),
-                ("Tanggal diterima", tanggal(report.received_on)),
                 ("Tindak lanjut", str(decision)),
                 (
                     "Surat Tugas",
@@ -394,25 +187,17 @@ def result_pdf(report, result: dict, follow_up: dict | None, number: str) -> byt
                     else "-",
                 ),
                 ("Hasil", report.get_outcome_display() if report.outcome else "Dalam proses"),
-            ]
-        ),
-        Spacer(1, 4 * mm),
-        _p("Uraian Hasil", BOLD),
-        _p(result["text"]),
-        Spacer(1, 4 * mm),
-        _p(_status_line(row)),
-        Spacer(1, 6 * mm),
-        Table(
-            [
-                [
-                    _user_signature(row.verified_by, "Verifikator"),
-                    _user_signature(row.approved_by, "Inspektur"),
-                ]
             ],
-            colWidths=[82 * mm, 82 * mm],
         ),
+        Spacer(1, 4 * mm),
+        para("Uraian Hasil", BOLD),
+        para(result["text"]),
+        Spacer(1, 4 * mm),
+        para(_status_line(row)),
+        Spacer(1, 6 * mm),
+        _two_signatures((row.verified_by, "Verifikator"), (row.approved_by, "Inspektur")),
     ]
-    return _build(story, "Laporan Hasil Pengaduan")
+    return build(story, "Laporan Hasil Pengaduan")
 
 
 def _date_text(value) -> str:
@@ -435,12 +220,20 @@ def _status_line(row) -> str:
     return "; ".join(parts) + "."
 
 
+# The recap's count tables after Tabel 1: (what it counts by, column header, dashboard key).
+RECAP_COUNT_TABLES = [
+    ("Status", "Status", "status"),
+    ("Kategori", "Kategori", "category"),
+    ("Wilayah Inspektur Pembantu", "Wilayah", "wilayah"),
+]
+
+
 def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> bytes:
     """Rekapitulasi Penanganan Pengaduan for a period (Wali Kota, MCP evidence)."""
 
     def grid(header, rows):
         table = Table(
-            [[_p(h, BOLD) for h in header]] + [[_p(c) for c in r] for r in rows], repeatRows=1
+            [[para(h, BOLD) for h in header]] + [[para(c) for c in r] for r in rows], repeatRows=1
         )
         table.setStyle(
             TableStyle(
@@ -454,12 +247,12 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
         return table
 
     story = [
-        *_letter_head(number, "Rekapitulasi Penanganan Pengaduan", day, sifat="Biasa"),
-        _p("REKAPITULASI PENANGANAN PENGADUAN", TITLE),
-        _p("MELALUI WHISTLEBLOWING SYSTEM", TITLE),
-        _p(f"Periode: {period}", CENTER),
+        *letter_head(number, "Rekapitulasi Penanganan Pengaduan", day, sifat="Biasa"),
+        para("REKAPITULASI PENANGANAN PENGADUAN", TITLE),
+        para("MELALUI WHISTLEBLOWING SYSTEM", TITLE),
+        para(f"Periode: {period}", CENTER),
         Spacer(1, 6 * mm),
-        _p("Tabel 1 Data Pengaduan yang Diterima dan Ditindaklanjuti", BOLD),
+        para("Tabel 1 Data Pengaduan yang Diterima dan Ditindaklanjuti", BOLD),
         grid(
             [
                 "Tahun",
@@ -471,33 +264,25 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
             or [["-", "0", "0", "-"]],
         ),
         Spacer(1, 5 * mm),
-        _p("Tabel 2 Pengaduan menurut Status", BOLD),
-        grid(
-            ["Status", "Jumlah"],
-            [[str(r["label"]), r["text"]] for r in data["status"]["rows"]]
-            + [["Jumlah", data["status"]["total"]]],
-        ),
-        Spacer(1, 5 * mm),
-        _p("Tabel 3 Pengaduan menurut Kategori", BOLD),
-        grid(
-            ["Kategori", "Jumlah"],
-            [[str(r["label"]), r["text"]] for r in data["category"]["rows"]]
-            + [["Jumlah", data["category"]["total"]]],
-        ),
-        Spacer(1, 5 * mm),
-        _p("Tabel 4 Pengaduan menurut Wilayah Inspektur Pembantu", BOLD),
-        grid(
-            ["Wilayah", "Jumlah"],
-            [[str(r["label"]), r["text"]] for r in data["wilayah"]["rows"]]
-            + [["Jumlah", data["wilayah"]["total"]]],
-        ),
-        Spacer(1, 5 * mm),
-        _p(
+    ]
+    for number_, (title, header, key) in enumerate(RECAP_COUNT_TABLES, start=2):
+        counts = data[key]
+        story += [
+            para(f"Tabel {number_} Pengaduan menurut {title}", BOLD),
+            grid(
+                [header, "Jumlah"],
+                [[str(r["label"]), r["text"]] for r in counts["rows"]]
+                + [["Jumlah", counts["total"]]],
+            ),
+            Spacer(1, 5 * mm),
+        ]
+    story += [
+        para(
             "Ditindaklanjuti: pengaduan yang diteruskan untuk ditelaah atau tahap sesudahnya, "
             "serta pengaduan yang ditolak dan dilimpahkan kepada instansi yang berwenang.",
             SMALL,
         ),
         Spacer(1, 8 * mm),
-        _head_signature(day),
+        head_signature(day),
     ]
-    return _build(story, "Rekapitulasi Penanganan Pengaduan")
+    return build(story, "Rekapitulasi Penanganan Pengaduan")

@@ -16,28 +16,11 @@ from wbs.cases.models import Report, Status, StatusChange
 from wbs.directory.models import OrganisationProfile
 
 S = Status
-FOLLOWED_STATUSES = frozenset(
-    {
-        S.DITELAAH,
-        S.MENUNGGU_PERSETUJUAN,
-        S.DIKEMBALIKAN,
-        S.DISETUJUI,
-        S.TINDAK_LANJUT,
-        S.LAPORAN_HASIL,
-        S.SELESAI,
-    }
-)
-STAGES = [
-    S.DITERIMA,
-    S.VERIFIKASI,
-    S.PERLU_KELENGKAPAN,
-    S.DITELAAH,
-    S.MENUNGGU_PERSETUJUAN,
-    S.DIKEMBALIKAN,
-    S.DISETUJUI,
-    S.TINDAK_LANJUT,
-    S.LAPORAN_HASIL,
-]
+_ORDER = list(Status)
+# Every status from "in telaah" on (the workflow's order).
+FOLLOWED_STATUSES = frozenset(_ORDER[_ORDER.index(S.DITELAAH) :])
+# The stages a report spends working days in: every status but the two closed ones.
+STAGES = [status for status in _ORDER if status not in (S.DITOLAK, S.SELESAI)]
 
 
 @dataclass(frozen=True)

@@ -4,37 +4,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wbs.directory.models import Category, Unit, Wilayah
+from wbs.directory.forms import ALL, OrganisationFilterForm, date_field
 
 from .figures import Filters
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(OrganisationFilterForm):
+    field_order = ["year", "date_from", "date_to", "category", "unit", "wilayah"]
+
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    category = forms.ModelChoiceField(
-        label=_("Category"),
-        required=False,
-        queryset=Category.objects.all(),
-        empty_label=_("— all —"),
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Perangkat Daerah"),
-        required=False,
-        queryset=Unit.objects.all(),
-        empty_label=_("— all —"),
-    )
-    wilayah = forms.ModelChoiceField(
-        label=_("Irban area"),
-        required=False,
-        queryset=Wilayah.objects.all(),
-        empty_label=_("— all —"),
-    )
+    date_from = date_field(_("From"))
+    date_to = date_field(_("Until"))
 
     def filters(self) -> Filters:
         if not self.is_bound or not self.is_valid():
@@ -68,13 +48,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("Who"),
         required=False,
-        empty_label=_("— all —"),
+        empty_label=ALL,
         queryset=get_user_model().objects.filter(kind="staff"),
     )
     report = forms.CharField(label=_("Registration number"), max_length=20, required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = date_field(_("From"))
+    date_to = date_field(_("Until"))

@@ -1,6 +1,7 @@
 """The administrator's screens: who may open them (deny by default), creating a user, the
 settings form, the health page, the key re-issue (Inspektur only) and the Django admin."""
 
+import datetime
 import re
 
 import pytest
@@ -78,9 +79,12 @@ def test_every_page_opens_for_the_admin(staff, as_staff):
 
 
 def test_admin_posts_redirect(staff, as_staff):
-    client = as_staff("admin")
-    response = client.post(f"{A}pengguna/{staff['pembina'].pk}/akhiri-sesi/")
-    assert response.status_code == 302
+    person = staff["pembina"]
+    generation = person.session_generation
+    response = as_staff("admin").post(f"{A}pengguna/{person.pk}/akhiri-sesi/")
+    assert response.status_code == 302 and response["Location"] == f"{A}pengguna/{person.pk}/"
+    person.refresh_from_db()
+    assert person.session_generation == generation + 1  # the sessions were really ended
 
 
 def test_get_on_a_post_only_page_is_refused(staff, as_staff):
@@ -191,8 +195,13 @@ def test_new_user_case_role_waits_for_a_second_administrator(staff, as_staff):
 
 
 def test_new_penelaah_needs_an_irban_area(staff, as_staff):
+    from django.contrib.auth import get_user_model
+
     response = as_staff("admin").post(f"{A}pengguna/baru/", {**NEW_USER, "roles": [Role.PENELAAH]})
-    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "wilayah": ["Penelaah harus terdaftar pada salah satu wilayah Irban."]
+    }
+    assert not get_user_model().objects.filter(username="baru").exists()
 
 
 def test_penelaah_role_is_refused_to_a_user_without_an_irban_area(staff, as_staff):
@@ -265,8 +274,12 @@ def test_settings_refuse_a_bad_number_pattern(staff, as_staff):
 
 
 def test_settings_refuse_a_threshold_of_zero(staff, as_staff):
+    before = OrganisationProfile.get().small_count_threshold
     response = as_staff("admin").post(f"{A}pengaturan/", _profile_data(small_count_threshold=0))
-    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "small_count_threshold": ["Pastikan nilai ini lebih besar dari atau sama dengan 1."]
+    }
+    assert OrganisationProfile.get().small_count_threshold == before
 
 
 def test_settings_switch_public_reporting(staff, as_staff):
@@ -339,11 +352,14 @@ def test_health_without_a_recovery_key_is_a_problem(palembang):
 
 def test_holidays_page_for_a_year(staff, as_staff):
     html = as_staff("admin").get(f"{A}hari-libur/", {"tahun": "2025"}).content.decode()
-    assert "2025" in html and "237" in html  # 237 ASN working days in 2025 (context-id.md)
+    # 237 ASN working days in 2025 (docs/design/context-id.md)
+    assert "2025" in html and "237" in html
 
 
 def test_holidays_page_survives_a_bad_year(staff, as_staff):
-    assert as_staff("admin").get(f"{A}hari-libur/", {"tahun": "abc"}).status_code == 200
+    response = as_staff("admin").get(f"{A}hari-libur/", {"tahun": "abc"})
+    assert response.status_code == 200
+    assert response.context["year"] == datetime.date.today().year  # falls back to this year
 
 
 # --- a second administrator for the two-person rule is made in test_roles.py ---------------

@@ -232,7 +232,10 @@ def test_hold_for_an_unknown_number(old, as_staff):
     response = as_staff("admin").post(
         A, {"registration_number": "WBS-0000-XXXX", "hold": "on", "reason": "x"}
     )
-    assert response.status_code == 400
+    assert response.context["hold_form"].errors == {
+        "registration_number": ["Tidak ada laporan dengan nomor ini."]
+    }
+    assert not Report.objects.filter(legal_hold=True).exists()
 
 
 def test_retention_page_is_for_the_admin_only(old, as_staff):

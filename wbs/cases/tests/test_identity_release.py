@@ -1,6 +1,6 @@
-"""Identity release (product.md §5): a reasoned request, decided by a *different* Inspektur who
-holds the identity key; the key is sealed to the requester only on approval; every step is
-audited; the reporter is told when the installation says so."""
+"""Identity release (docs/design/product.md §5): a reasoned request, decided by a *different*
+Inspektur who holds the identity key; the key is sealed to the requester only on approval; every
+step is audited; the reporter is told when the installation says so."""
 
 import pytest
 from django.test import Client

@@ -20,6 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD, login_staff, make_staff
+from wbs.accounts import login
 from wbs.accounts import views as account_views
 from wbs.accounts.models import Role
 from wbs.cases.tests.helpers import logged_in
@@ -147,10 +148,8 @@ def test_item04_fifty_wrong_passwords_end_in_429(client, verifikator):
 
 def test_item04_counting_happens_before_the_password_check(client, verifikator, monkeypatch):
     checked = []
-    real = account_views.authenticate
-    monkeypatch.setattr(
-        account_views, "authenticate", lambda *a, **k: checked.append(1) or real(*a, **k)
-    )
+    real = login.authenticate
+    monkeypatch.setattr(login, "authenticate", lambda *a, **k: checked.append(1) or real(*a, **k))
     for _ in range(50):
         password_step(client, verifikator, "salah-salah-salah")
     assert len(checked) == account_views.LIMIT_ACCOUNT

@@ -1,5 +1,5 @@
 """The transition table walked completely: every legal move by every allowed role succeeds;
-every move from a wrong state and every wrong role is refused (style.md habit 5)."""
+every move from a wrong state and every wrong role is refused (docs/design/style.md habit 5)."""
 
 import datetime
 

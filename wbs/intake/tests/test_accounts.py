@@ -30,7 +30,7 @@ def account(client, staff):
     _register(
         client,
         name="Pelapor Terdaftar",
-        nip="196608011988031001",
+        nip="198507152010011003",
         unit="Dinas Sosial",
         contact="0811-000-000",
     )
@@ -43,12 +43,18 @@ def test_register_creates_a_reporter_with_a_key_pair(account):
 
 
 def test_register_logs_in(account):
-    assert account.get(reverse("intake:account_home")).status_code == 200
+    response = account.get(reverse("intake:account_home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == User.objects.get(username="pelapor.alias")
 
 
 def test_register_refuses_a_taken_alias(client, account):
     client.logout()
-    assert _register(client).status_code == 400
+    response = _register(client)
+    assert response.context["form"].errors == {
+        "username": ["Nama pengguna ini sudah dipakai; silakan pilih yang lain."]
+    }
+    assert User.objects.filter(username__iexact="pelapor.alias").count() == 1
 
 
 def test_register_refuses_a_common_password(client, palembang):
@@ -56,11 +62,15 @@ def test_register_refuses_a_common_password(client, palembang):
         reverse("intake:account_register"),
         {"username": "alias2", "password1": "password", "password2": "password"},
     )
-    assert response.status_code == 400
+    assert "Kata sandi ini terlalu umum." in response.context["form"].errors["password1"]
+    assert not User.objects.filter(username="alias2").exists()
 
 
 def test_register_refuses_a_bad_nip(client, palembang):
-    assert _register(client, nip="123").status_code == 400
+    errors = _register(client, nip="123").context["form"].errors
+    assert list(errors) == ["nip"]
+    assert errors["nip"][0].startswith("NIP terdiri atas tepat 18 digit")
+    assert not User.objects.filter(username="pelapor.alias").exists()
 
 
 def test_profile_is_sealed(account):
@@ -127,7 +137,8 @@ def test_staff_cannot_log_in_as_reporter(client, staff):
     response = client.post(
         reverse("intake:account_login"), {"username": "verifikator", "password": STAFF_PASSWORD}
     )
-    assert response.status_code == 401
+    assert response.status_code == 401 and response.context["failed"]
+    assert "_auth_user_id" not in client.session  # the right staff password logs no one in
 
 
 def test_login_is_throttled_per_account(client, account):

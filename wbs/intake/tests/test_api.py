@@ -4,7 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wbs.cases.models import Report
+from wbs.cases.sealing import open_report
 from wbs.directory.models import Unit
+from wbs.vault import access
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +86,10 @@ def test_public_figures_show_zero(client, palembang):
 
 def test_submit_returns_number_and_code(client, staff):
     response = _submit(client)
-    assert response.status_code == 201
-    assert set(response.json()) == {"registration_number", "access_code"}
+    receipt = response.json()
+    assert response.status_code == 201 and set(receipt) == {"registration_number", "access_code"}
+    report, _keyring = access.open_with_access_code(receipt["access_code"])
+    assert report.registration_number == receipt["registration_number"]
 
 
 def test_submit_with_attachment(client, staff):
@@ -99,19 +103,34 @@ def test_submit_as_json(client, staff):
     body = _fields(accused=[{"name": "Fulan"}], declaration=True)
     response = client.post(API + "reports", body, content_type="application/json")
     assert response.status_code == 201
+    report, keyring = access.open_with_access_code(response.json()["access_code"])
+    opened = open_report(keyring, report)
+    assert (opened.title, opened.accused[0].name) == ("Suap perizinan", "Fulan")
 
 
 def test_validation_errors_have_a_field_map_in_indonesian(client, staff):
     body = _submit(client, title="", declaration="false").json()
-    assert set(body["fields"]) >= {"title", "declaration"} and "tidak" in body["error"].lower()
+    assert body == {
+        "error": "Beberapa isian tidak valid.",
+        "fields": {
+            "title": ["Isian ini wajib diisi."],
+            "declaration": ["Centang pernyataan untuk mengirim laporan."],
+        },
+    }
 
 
 def test_missing_accused_is_an_error(client, staff):
-    assert "accused" in _submit(client, accused="[]").json()["fields"]
+    response = _submit(client, accused="[]")
+    assert response.json()["fields"] == {"accused": ["Sebutkan sekurang-kurangnya satu terlapor."]}
+    assert Report.objects.count() == 0
 
 
 def test_malformed_accused_is_an_error(client, staff):
-    assert _submit(client, accused="{not json").status_code == 400
+    response = _submit(client, accused="{not json")
+    assert response.status_code == 400 and Report.objects.count() == 0
+    assert response.json()["fields"] == {
+        "accused": ["Berikan daftar objek dengan name, position, unit."]
+    }
 
 
 def test_refused_file_stores_nothing(client, staff):
@@ -119,11 +138,15 @@ def test_refused_file_stores_nothing(client, staff):
     data["attachments"] = SimpleUploadedFile("x.pdf", b"<svg onload=alert(1)>")
     response = client.post(API + "reports", data)
     assert response.status_code == 400 and Report.objects.count() == 0
+    (refusal,) = response.json()["fields"]["attachments"]
+    assert refusal.startswith("Berkas 1: Jenis berkas tidak diizinkan.")
 
 
 def test_unsupported_content_type(client, staff):
     response = client.post(API + "reports", "x", content_type="text/plain")
-    assert response.status_code == 415
+    message = response.json()["error"]
+    assert response.status_code == 415 and Report.objects.count() == 0
+    assert message == "Kirim dalam format multipart/form-data atau application/json."
 
 
 def test_session_with_right_code(client, created):

@@ -36,7 +36,10 @@ def test_multipart_without_boundary_gets_a_clear_400(staff):
     response = Client().generic(
         "POST", reverse("intake:report_new"), b"abc", content_type="multipart/form-data"
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and Report.objects.count() == 0
+    assert response.context["message"] == (
+        "Formulir tidak dapat dibaca (mungkin rusak atau terlalu besar). Silakan coba lagi."
+    )
 
 
 def test_api_broken_multipart_gets_json(staff):
@@ -54,7 +57,13 @@ def test_wrong_type_for_a_choice_is_refused(client, staff):
 
 def test_unknown_unit_is_refused(client, staff):
     response = client.post(reverse("intake:report_new"), form_data(unit="999999"))
-    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "unit": [
+            "Masukkan pilihan yang valid. Pilihan tersebut bukan salah satu dari pilihan yang "
+            "tersedia."
+        ]
+    }
+    assert Report.objects.count() == 0
 
 
 def test_too_many_form_fields_are_refused(client, staff):

@@ -62,7 +62,7 @@ def submitted(client, staff, settings, caplog, tmp_path):
         reported_elsewhere_to=f"Tempat {MARKER}",
         identity_mode="confidential",
         identity_name=f"Nama {MARKER}",
-        identity_nip="196608011988031001",
+        identity_nip="198507152010011003",
         identity_unit=f"Unit {MARKER}",
         identity_contact=f"kontak-{MARKER}@example.org",
         **{

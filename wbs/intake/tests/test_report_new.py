@@ -5,9 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from wbs.cases.models import Report, Status
+from wbs.cases.sealing import open_identity
 from wbs.intake.tests.factories import form_data
+from wbs.vault import access
 
 pytestmark = pytest.mark.django_db
+CODE_RE = re.compile(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}")
 
 
 def _txt(name="bukti.txt", content=b"Catatan pembayaran tanggal 14 Maret 2025.\n"):
@@ -104,26 +107,34 @@ def test_at_least_one_accused_is_required(client, staff):
 
 def test_confidential_identity_requires_a_name(client, staff):
     response = client.post(reverse("intake:report_new"), form_data(identity_mode="confidential"))
-    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "identity_name": ["Isi sekurang-kurangnya nama Anda, atau pilih Anonim."]
+    }
+    assert Report.objects.count() == 0
 
 
-@pytest.mark.parametrize("nip", ["12345", "1966080119880310011", "abcdefghijklmnopqr"])
+@pytest.mark.parametrize("nip", ["12345", "1985071520100110031", "abcdefghijklmnopqr"])
 def test_invalid_nip_is_refused(client, staff, nip):
     response = client.post(
         reverse("intake:report_new"),
         form_data(identity_mode="confidential", identity_name="Nama", identity_nip=nip),
     )
-    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["identity_nip"] and Report.objects.count() == 0
+    assert errors["identity_nip"][0].startswith("NIP terdiri atas tepat 18 digit")
 
 
 def test_grouped_nip_is_accepted(client, staff):
     response = client.post(
         reverse("intake:report_new"),
         form_data(
-            identity_mode="confidential", identity_name="Nama", identity_nip="19660801 198803 1 001"
+            identity_mode="confidential", identity_name="Nama", identity_nip="19850715 201001 1 003"
         ),
     )
     assert response.status_code == 302
+    code = CODE_RE.search(client.get(reverse("intake:receipt")).content.decode()).group(0)
+    report, keyring = access.open_with_access_code(code)
+    assert open_identity(keyring, report).nip == "198507152010011003"
 
 
 def test_wrong_method_is_refused(client, palembang):

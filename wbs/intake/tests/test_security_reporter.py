@@ -1,4 +1,4 @@
-"""Items of ../shared/brief/security-checklist.md that touch the reporter side, one test (or a
+"""Items of docs/design/security-checklist.md that touch the reporter side, one test (or a
 few) named after each item. Items tested elsewhere name their test module below."""
 
 import hashlib

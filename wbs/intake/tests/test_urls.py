@@ -1,5 +1,5 @@
 """Deny by default: walk every URL pattern; only the allow-listed reporter and API views answer
-an anonymous visitor, everything else sends them away (style.md habit 4)."""
+an anonymous visitor, everything else sends them away (docs/design/style.md habit 4)."""
 
 import re
 

@@ -160,7 +160,7 @@ def set_signatory(**extra):
     profile.head_title = "Inspektur Daerah Kota Palembang"
     profile.head_name = "Drs. Contoh Pejabat, M.Si."
     profile.head_rank = "Pembina Utama Muda (IV/c)"
-    profile.head_nip = "196608011988031001"
+    profile.head_nip = "198507152010011003"
     profile.address = "Jalan Merdeka Nomor 1, Palembang 30131"
     for name, value in extra.items():
         setattr(profile, name, value)

@@ -42,11 +42,11 @@ def test_tanggal_spells_the_month_in_indonesian():
 
 
 def test_nip_is_grouped():
-    assert documents.nip_grouped("196608011988031001") == "19660801 198803 1 001"
+    assert documents.nip_grouped("198507152010011003") == "19850715 201001 1 003"
 
 
 def test_nip_already_grouped_stays_grouped():
-    assert documents.nip_grouped("19660801 198803 1 001") == "19660801 198803 1 001"
+    assert documents.nip_grouped("19850715 201001 1 003") == "19850715 201001 1 003"
 
 
 def test_missing_nip_is_a_dash():
@@ -123,7 +123,7 @@ def test_recap_signature_block(recap_text):
     assert "Inspektur Daerah Kota Palembang" in signature
     assert "Drs. Contoh Pejabat, M.Si." in signature
     assert "Pembina Utama Muda (IV/c)" in signature
-    assert "NIP. 19660801 198803 1 001" in signature
+    assert "NIP. 19850715 201001 1 003" in signature
 
 
 def test_recap_export_is_audited_once(recap_setup, as_staff):

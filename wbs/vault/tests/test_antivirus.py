@@ -279,6 +279,7 @@ def test_a_file_scanned_clean_at_upload_is_served_while_the_daemon_is_down(
     settings.WBS_CLAMAV_TIMEOUT = 1
     response = _download(logged_in(staff["verifikator"]), report)
     assert response.status_code == 200
+    assert b"".join(response.streaming_content) == CLEAN
 
 
 def test_health_reports_the_antivirus(staff, clamd, settings):

@@ -7,6 +7,8 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 
+import mutagen.apev2
+import mutagen.id3
 import mutagen.mp3
 import mutagen.mp4
 import pikepdf
@@ -15,7 +17,13 @@ from django.utils.functional import Promise
 from PIL import Image
 
 from wbs.vault import filecheck
-from wbs.vault.filecheck import CheckedFile, FileRejected, check_and_clean, safe_display_name
+from wbs.vault.filecheck import (
+    CheckedFile,
+    FileRejected,
+    check_and_clean,
+    images,
+    safe_display_name,
+)
 from wbs.vault.tests import fixtures_files as F
 
 MARKER = re.compile(rb"MARKER")
@@ -353,7 +361,7 @@ def test_lossless_jpeg_strip_keeps_pixels_and_drops_trailer():
         out, "JPEG", progressive=True, exif=F.exif_with_gps().tobytes(), comment=b"MARKER-C"
     )
     original = out.getvalue()
-    stripped = filecheck._strip_jpeg_segments(original + b"MARKER-TRAILER")
+    stripped = images.strip_jpeg_segments(original + b"MARKER-TRAILER")
     assert stripped is not None
     assert not MARKER.search(stripped)
     assert stripped.endswith(b"\xff\xd9")
@@ -362,11 +370,11 @@ def test_lossless_jpeg_strip_keeps_pixels_and_drops_trailer():
 
 
 def test_lossless_jpeg_strip_refuses_garbage():
-    assert filecheck._strip_jpeg_segments(b"\xff\xd8\xff\xe1\xff\xff") is None
+    assert images.strip_jpeg_segments(b"\xff\xd8\xff\xe1\xff\xff") is None
 
 
 def test_lossless_png_strip_drops_text_and_exif_chunks():
-    stripped = filecheck._strip_png_chunks(F.png_with_text() + b"MARKER-TRAILER")
+    stripped = images.strip_png_chunks(F.png_with_text() + b"MARKER-TRAILER")
     assert stripped is not None
     assert not MARKER.search(stripped)
     assert b"eXIf" not in stripped
@@ -508,7 +516,11 @@ def test_docx_revision_and_comment_authors_are_anonymised():
     cleaned = zip_entries(check_and_clean(F.docx_bytes(), "dokumen.docx").cleaned)
     assert b'w:author="Anonim"' in cleaned["word/comments.xml"]
     assert b'w:initials=""' in cleaned["word/comments.xml"]
-    assert b"w:author='Anonim'" in cleaned["word/document.xml"]
+    # The fixture writes w:ins with double and w:del with single quotes: both are anonymised.
+    w = f"{{{F.W_NS}}}"
+    document = ET.fromstring(cleaned["word/document.xml"])  # noqa: S314
+    revisions = [el for el in document.iter() if el.tag in (f"{w}ins", f"{w}del")]
+    assert [el.get(f"{w}author") for el in revisions] == ["Anonim", "Anonim"]
     assert b"w:date" not in cleaned["word/document.xml"]
     assert b"rsid" not in cleaned["word/document.xml"]
     assert b"presenceInfo" not in cleaned["word/people.xml"]
@@ -635,6 +647,116 @@ def test_truncated_docx_is_rejected():
     assert rejected(data[: len(data) // 2], "dokumen.docx").code == "damaged"
 
 
+# Real XML parsing (lxml): what text patterns could not get right.
+
+W = f"{{{F.W_NS}}}"
+
+
+def docx_without_comments(parts: dict[str, str]) -> bytes:
+    """The DOCX fixture without word/comments.xml (which alone earns the revisions note)."""
+    contents = F.docx_parts()
+    del contents["word/comments.xml"]
+    contents.update(parts)
+    return F.build_zip(contents)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Another prefix than w: for the WordprocessingML namespace.
+        f'<ns0:document xmlns:ns0="{F.W_NS}"><ns0:body><ns0:p ns0:rsidR="00A1">'
+        '<ns0:ins ns0:id="1" ns0:author="MARKER-INS" ns0:date="2024-01-02T03:04:00Z">'
+        "<ns0:r><ns0:t>tambahan</ns0:t></ns0:r></ns0:ins></ns0:p></ns0:body></ns0:document>",
+        # The namespace as default namespace for the elements, a prefix for the attributes.
+        f'<document xmlns="{F.W_NS}" xmlns:ns0="{F.W_NS}"><body><p ns0:rsidR="00A1">'
+        '<ins ns0:id="1" ns0:author="MARKER-INS" ns0:date="2024-01-02T03:04:00Z">'
+        "<r><t>tambahan</t></r></ins></p></body></document>",
+    ],
+)
+def test_docx_scrubbing_does_not_depend_on_the_namespace_prefix(document):
+    data = docx_without_comments({"word/document.xml": F.XML_HEAD + document})
+    result = check_and_clean(data, "a.docx")
+    cleaned = zip_entries(result.cleaned)["word/document.xml"]
+    assert not MARKER.search(cleaned)
+    root = ET.fromstring(cleaned)  # noqa: S314 - the test's own output
+    revision = root.find(f".//{W}ins")
+    assert revision.attrib == {f"{W}id": "1", f"{W}author": "Anonim"}
+    assert root.find(f".//{W}p").attrib == {}
+    assert root.find(f".//{W}t").text == "tambahan"
+    assert "Tracked changes" in str(result.cleaning_note)
+
+
+def test_docx_markup_lookalikes_in_values_and_text_are_left_alone():
+    lookalike = ' w:author="kept" w:date="2024" w:rsidR="00"'
+    document = (
+        F.XML_HEAD + f'<w:document xmlns:w="{F.W_NS}"><w:body><w:p w:rsidR="00A1">'
+        f"<w:bookmarkStart w:id=\"5\" w:name='{lookalike}'/>"
+        '<w:ins w:id="1" w:author="MARKER-INS" w:date="2024-01-02T03:04:00Z">'
+        f"<w:r><w:t xml:space=\"preserve\">{lookalike} &gt; w:initials='x'</w:t></w:r>"
+        "</w:ins></w:p></w:body></w:document>"
+    )
+    data = F.docx_bytes({"word/document.xml": document})
+    cleaned = zip_entries(check_and_clean(data, "a.docx").cleaned)["word/document.xml"]
+    root = ET.fromstring(cleaned)  # noqa: S314
+    assert root.find(f".//{W}bookmarkStart").get(f"{W}name") == lookalike
+    assert root.find(f".//{W}t").text == f"{lookalike} > w:initials='x'"
+    assert root.find(f".//{W}ins").attrib == {f"{W}id": "1", f"{W}author": "Anonim"}
+    assert root.find(f".//{W}p").attrib == {}
+
+
+def test_docx_relationship_target_containing_greater_than_is_removed():
+    rels = (
+        F.XML_HEAD + f'<Relationships xmlns="{F.PKG_RELS}">'
+        f'<Relationship Id="rId10" Type="{F.OFFICE_RELS}/hyperlink" '
+        'Target="file:///C:/Users/MARKER-LINKUSER/a>b.pdf" TargetMode="External"/>'
+        f'<Relationship Id="rId11" Type="{F.OFFICE_RELS}/hyperlink" '
+        'Target="https://example.go.id/?a>b" TargetMode="External"/>'
+        "</Relationships>"
+    )
+    data = F.docx_bytes({"word/_rels/document.xml.rels": rels})
+    cleaned = zip_entries(check_and_clean(data, "a.docx").cleaned)["word/_rels/document.xml.rels"]
+    assert not MARKER.search(cleaned)
+    targets = [rel.get("Target") for rel in ET.fromstring(cleaned)]  # noqa: S314
+    assert targets == ["file:///removed", "https://example.go.id/?a>b"]
+
+
+def test_docx_part_in_utf16_is_scrubbed_and_written_as_utf8():
+    utf16 = F.DOCUMENT_XML.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    data = F.docx_bytes({"word/document.xml": utf16})
+    cleaned = zip_entries(check_and_clean(data, "a.docx").cleaned)["word/document.xml"]
+    assert cleaned.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
+    assert not MARKER.search(cleaned)
+    assert b"rsid" not in cleaned
+    assert b"Bukti pelanggaran" in cleaned
+
+
+def test_docx_part_with_nothing_to_remove_keeps_its_bytes():
+    styles = (
+        "<?xml version='1.0' encoding='UTF-8'?>\r\n<!-- as written -->"
+        f"<w:styles xmlns:w='{F.W_NS}'  ><w:style w:styleId='a' /></w:styles>"
+    )
+    data = F.docx_bytes({"word/styles.xml": styles})
+    assert zip_entries(check_and_clean(data, "a.docx").cleaned)["word/styles.xml"] == (
+        styles.encode()
+    )
+
+
+XXE = '<!DOCTYPE r [<!ENTITY leak SYSTEM "file:///etc/hostname">]>'
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("word/document.xml", f'{XXE}<w:document xmlns:w="{F.W_NS}">&leak;</w:document>'),
+        ("word/_rels/document.xml.rels", f'{XXE}<Relationships xmlns="{F.PKG_RELS}">&leak;'),
+        ("[Content_Types].xml", f"{XXE}<Types>&leak;</Types>"),
+        ("word/styles.xml", '<!DOCTYPE s SYSTEM "http://example.com/s.dtd"><s/>'),
+    ],
+)
+def test_docx_part_with_entity_or_doctype_declaration_is_rejected(name, content):
+    assert rejected(F.docx_bytes({name: content}), "a.docx").code == "damaged"
+
+
 # ----------------------------------------------------------------------------------- XLSX
 
 
@@ -681,6 +803,31 @@ def test_xlsx_with_macro_sheet_is_rejected():
     assert rejected(data, "tabel.xlsx").code == "macros"
 
 
+def test_xlsx_comment_authors_in_cdata_or_with_attributes_are_anonymised():
+    comments = (
+        F.XML_HEAD + f'<comments xmlns="{F.S_NS}"><authors>'
+        "<author><![CDATA[MARKER-CDATA]]></author>"
+        '<author xml:space="preserve">MARKER-SPACE</author></authors></comments>'
+    )
+    data = F.xlsx_bytes({"xl/comments1.xml": comments})
+    cleaned = zip_entries(check_and_clean(data, "tabel.xlsx").cleaned)["xl/comments1.xml"]
+    assert not MARKER.search(cleaned)
+    authors = ET.fromstring(cleaned).find(f"{{{F.S_NS}}}authors")  # noqa: S314
+    assert [author.text for author in authors] == ["Anonim", "Anonim"]
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        f'{XXE}<worksheet xmlns="{F.S_NS}">&leak;</worksheet>',
+        "<x:worksheet><x:sheetData/></x:worksheet>",  # unbound prefix
+    ],
+)
+def test_xlsx_sheet_that_is_only_checked_still_refuses_entities_and_bad_namespaces(sheet):
+    data = F.xlsx_bytes({"xl/worksheets/sheet1.xml": sheet})
+    assert rejected(data, "tabel.xlsx").code == "damaged"
+
+
 # ------------------------------------------------------------------------------------ MP3
 
 
@@ -709,6 +856,83 @@ def test_id3_header_followed_by_html_is_rejected():
 
 def test_mp3_named_m4a_is_a_mismatch():
     assert rejected(F.mp3_audio(), "rekaman.m4a").code == "mismatch"
+
+
+def id3v2_tag(text: str, version: int = 3, footer: bool = False) -> bytes:
+    """An ID3v2 tag alone, written by mutagen; `footer` adds the ID3v2.4 footer ("3DI")."""
+    buffer = io.BytesIO()
+    tags = mutagen.id3.ID3()
+    tags.add(mutagen.id3.TIT2(encoding=3, text=text))
+    tags.save(buffer, v2_version=version, padding=lambda info: 0)
+    tag = buffer.getvalue()
+    if footer:
+        flags = bytes([tag[5] | 0x10])
+        tag = tag[:5] + flags + tag[6:] + b"3DI" + tag[3:5] + flags + tag[6:10]
+    return tag
+
+
+def id3v1_tag(text: str) -> bytes:
+    tags = mutagen.id3.ID3()
+    tags.add(mutagen.id3.TIT2(encoding=3, text=text))
+    return mutagen.id3.MakeID3v1(tags)
+
+
+def apev2_tag(text: str) -> bytes:
+    """An APEv2 tag with header and footer, written by mutagen."""
+    buffer = io.BytesIO(F.mp3_audio())
+    tag = mutagen.apev2.APEv2()
+    tag["Artist"] = text
+    tag.save(buffer)
+    return buffer.getvalue()[len(F.mp3_audio()) :]
+
+
+def lyrics3v2(text: bytes) -> bytes:
+    body = b"LYRICSBEGIN" + b"IND00002" + b"10" + b"LYR%05d" % len(text) + text
+    return body + b"%06d" % len(body) + b"LYRICS200"
+
+
+def assert_no_tags(cleaned: bytes) -> None:
+    assert cleaned == F.mp3_audio()  # the audio frames, byte for byte, and nothing else
+    assert mutagen.mp3.MP3(io.BytesIO(cleaned)).tags is None
+    with pytest.raises(mutagen.apev2.APENoHeaderError):
+        mutagen.apev2.APEv2(io.BytesIO(cleaned))
+
+
+@pytest.mark.parametrize("ape_last", [False, True])
+def test_mp3_id3v2_apev2_and_id3v1_are_all_removed(ape_last):
+    ape, v1 = apev2_tag("MARKER-APE"), id3v1_tag("MARKER-V1")
+    trailer = v1 + ape if ape_last else ape + v1
+    original = id3v2_tag("MARKER-V2") + F.mp3_audio() + trailer
+    assert mutagen.apev2.APEv2(io.BytesIO(original))["Artist"] == "MARKER-APE"
+    assert str(mutagen.id3.ID3(io.BytesIO(original))["TIT2"]) == "MARKER-V2"
+    cleaned = check_and_clean(original, "rekaman.mp3").cleaned
+    assert not MARKER.search(cleaned)
+    assert_no_tags(cleaned)
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        (id3v2_tag("MARKER-A", 4, footer=True), b""),
+        (id3v2_tag("MARKER-A", 3) + id3v2_tag("MARKER-B", 4) + id3v2_tag("MARKER-C", 3), b""),
+        (b"", lyrics3v2(b"MARKER-LYRICS") + id3v1_tag("MARKER-V1")),
+        (b"", apev2_tag("MARKER-APE") + lyrics3v2(b"MARKER-LYRICS") + id3v1_tag("MARKER-V1")),
+        (b"", b"TAG+" + b"MARKER-TAGPLUS".ljust(223, b"\x00") + id3v1_tag("MARKER-V1")),
+        (b"", id3v2_tag("MARKER-APPENDED", 4, footer=True)),
+        (b"", b"APETAGEX" + struct.pack("<IIII", 2000, 32, 0, 0) + bytes(8)),  # item-less APEv2
+    ],
+    ids=["v24-footer", "stacked", "lyrics3", "ape-lyrics3", "tag-plus", "appended", "empty-ape"],
+)
+def test_mp3_tags_outside_mutagens_reach_are_removed_too(head, tail):
+    cleaned = check_and_clean(head + F.mp3_audio() + tail, "rekaman.mp3").cleaned
+    assert not MARKER.search(cleaned)
+    assert b"LYRICS" not in cleaned and b"3DI" not in cleaned
+    assert_no_tags(cleaned)
+
+
+def test_mp3_with_an_endless_stack_of_tags_is_rejected():
+    data = id3v2_tag("x") * 17 + F.mp3_audio()
+    assert rejected(data, "rekaman.mp3").code == "damaged"
 
 
 # ------------------------------------------------------------------------------ M4A / MP4

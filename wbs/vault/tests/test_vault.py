@@ -87,9 +87,9 @@ def test_verifikator_cannot_open_identity(staff):
 
 
 def test_inspektur_opens_identity(staff):
-    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji", nip="196608011988031001"))
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji", nip="198507152010011003"))
     identity = sealing.open_identity(_keyring_of(staff["inspektur"]), report)
-    assert identity.nip == "196608011988031001"
+    assert identity.nip == "198507152010011003"
 
 
 def test_recovery_key_opens_every_report(staff, recovery):

@@ -11,7 +11,7 @@ from wbs.accounts.models import Role, User
 from wbs.accounts.services import create_staff_user
 from wbs.directory.models import Wilayah
 
-# Fictional people (context-id.md: never real names or NIPs).
+# Fictional people (docs/design/context-id.md: never real names or NIPs).
 DEMO_STAFF = [
     ("verifikator", "Rina Verifikasi", [Role.VERIFIKATOR], None, "Auditor Ahli Muda"),
     ("penelaah1", "Andi Telaah Satu", [Role.PENELAAH], "irban-1", "Inspektur Pembantu Wilayah I"),

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from wbs.administration import backup
 
@@ -12,10 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="a new or empty folder")
 
     def handle(self, *args, output, **options):
-        try:
-            manifest = backup.create(Path(output))
-        except backup.BackupError as exc:
-            raise CommandError(str(exc)) from None
+        manifest = backup.create(Path(output))  # a BackupError is a CommandError
         self.stdout.write(
             f"Backup written to {output}: {manifest['reports']} reports, "
             f"{manifest['attachments']} files. Keep the pepper (WBS_PEPPER) and "

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from wbs.administration import backup
 
@@ -12,10 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("folder")
 
     def handle(self, *args, folder, **options):
-        try:
-            result = backup.restore(Path(folder))
-        except backup.BackupError as exc:
-            raise CommandError(str(exc)) from None
+        result = backup.restore(Path(folder))  # a BackupError is a CommandError
         self.stdout.write(
             f"Restored {result['reports']} reports and {result['attachments']} files."
         )

@@ -11,7 +11,7 @@ DEMO_SIGNATORY = {
     "head_title": "Inspektur Daerah Kota Palembang",
     "head_name": "Drs. Contoh Pejabat, M.Si. (fiktif)",
     "head_rank": "Pembina Utama Muda (IV/c)",
-    "head_nip": "196608011988031001",
+    "head_nip": "198507152010011003",
 }
 
 

@@ -1,0 +1,53 @@
+"""The password step of a log-in, the same for staff and registered reporters: counted against
+the account and the address before the password is checked (a parallel burst cannot slip past),
+then the password unlocks the private key. Nothing here says which of the two failed."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.shortcuts import render
+
+from wbs.vault import keys
+
+from . import ratelimit
+from .forms import LoginForm
+
+THROTTLED = "throttled"  # the audit verbs are auth.throttled and auth.failed
+FAILED = "failed"
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class PasswordStep:
+    outcome: str  # THROTTLED, FAILED or OK
+    username: str
+    user: object = None
+    private_key: bytes | None = None
+
+
+def password_step(request, form, *, action: str, kind: str, limits: tuple[int, int]):
+    """Check a valid LoginForm's password. `kind` is the account kind that may log in here
+    ("staff" or "reporter"); `limits` are the attempts per account and per address."""
+    username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+    per_account, per_address = limits
+    if ratelimit.account_attempt(
+        request, action, username, per_account=per_account, per_address=per_address
+    ):
+        ratelimit.record_refusal(request, action)
+        return PasswordStep(THROTTLED, username)
+    user = authenticate(request, username=username, password=password)
+    private = None
+    if user is not None and user.kind == kind:
+        private = keys.unlock_private_key(user, password)
+    if private is None:
+        return PasswordStep(FAILED, username)
+    return PasswordStep(OK, username, user, private)
+
+
+def refused_page(request, template: str, step: PasswordStep):
+    """The log-in page again after a throttled (429) or failed (401) step: the same answer
+    whether the account exists or not."""
+    if step.outcome == THROTTLED:
+        return render(request, template, {"form": LoginForm(), "rate_limited": True}, status=429)
+    form = LoginForm(initial={"username": step.username})
+    return render(request, template, {"form": form, "failed": True}, status=401)

@@ -1,0 +1,82 @@
+"""The choices of a report's plain columns: its status and the simpler stage the reporter
+sees, reporter types, identity modes, follow-up decisions, referrals and outcomes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DITERIMA = "DITERIMA", _("Received")
+    VERIFIKASI = "VERIFIKASI", _("In verification")
+    PERLU_KELENGKAPAN = "PERLU_KELENGKAPAN", _("Awaiting completion by the reporter")
+    DITOLAK = "DITOLAK", _("Rejected")
+    DITELAAH = "DITELAAH", _("In review (telaah)")
+    MENUNGGU_PERSETUJUAN = "MENUNGGU_PERSETUJUAN", _("Awaiting approval")
+    DIKEMBALIKAN = "DIKEMBALIKAN", _("Returned to the reviewer")
+    DISETUJUI = "DISETUJUI", _("Approved")
+    TINDAK_LANJUT = "TINDAK_LANJUT", _("Follow-up")
+    LAPORAN_HASIL = "LAPORAN_HASIL", _("Result report")
+    SELESAI = "SELESAI", _("Completed")
+
+
+class PublicStage(models.TextChoices):
+    """The simpler timeline the reporter sees (docs/design/product.md §4)."""
+
+    DITERIMA = "diterima", _("Received")
+    DIVERIFIKASI = "diverifikasi", _("Being verified")
+    PERLU_DILENGKAPI = "perlu_dilengkapi", _("Needs completing")
+    DITOLAK = "ditolak", _("Rejected")
+    DITELAAH = "ditelaah", _("Under review")
+    DITINDAKLANJUTI = "ditindaklanjuti", _("Being followed up")
+    SELESAI = "selesai", _("Completed")
+
+
+PUBLIC_STAGE_OF_STATUS = {
+    Status.DITERIMA: PublicStage.DITERIMA,
+    Status.VERIFIKASI: PublicStage.DIVERIFIKASI,
+    Status.PERLU_KELENGKAPAN: PublicStage.PERLU_DILENGKAPI,
+    Status.DITOLAK: PublicStage.DITOLAK,
+    Status.DITELAAH: PublicStage.DITELAAH,
+    Status.MENUNGGU_PERSETUJUAN: PublicStage.DITELAAH,
+    Status.DIKEMBALIKAN: PublicStage.DITELAAH,
+    Status.DISETUJUI: PublicStage.DITELAAH,
+    Status.TINDAK_LANJUT: PublicStage.DITINDAKLANJUTI,
+    Status.LAPORAN_HASIL: PublicStage.DITINDAKLANJUTI,
+    Status.SELESAI: PublicStage.SELESAI,
+}
+
+OPEN_STATUSES = frozenset(Status) - {Status.DITOLAK, Status.SELESAI}
+
+
+class ReporterType(models.TextChoices):
+    ASN = "asn", _("ASN (PNS/PPPK)")
+    NON_ASN = "non_asn", _("Non-ASN (honorer, contract staff)")
+    PUBLIC = "masyarakat", _("Member of the public")
+
+
+class IdentityMode(models.TextChoices):
+    ANONYMOUS = "anonymous", _("Anonymous")
+    CONFIDENTIAL = "confidential", _("Identity kept confidential")
+
+
+class FollowUpDecision(models.TextChoices):
+    SPECIAL_EXAMINATION = "pemeriksaan_khusus", _("Special examination (pemeriksaan khusus)")
+    INVESTIGATIVE_AUDIT = "audit_investigatif", _("Investigative audit")
+    TO_UNIT = "diteruskan_opd", _("Forwarded to the OPD / direct superior")
+    TO_LAW_ENFORCEMENT = "dilimpahkan_aph", _("Referred to law enforcement (APH/KPK)")
+    NOT_SUPERVISORY = "tidak_berkadar", _("Not a supervisory matter (tidak berkadar pengawasan)")
+
+
+class Referral(models.TextChoices):
+    LAW_ENFORCEMENT = "aph_kpk", _("APH / KPK")
+    LAPOR = "sp4n_lapor", _("SP4N-LAPOR!")
+    SUPERIOR = "atasan_bkpsdm", _("Direct superior / BKPSDM")
+    OTHER = "lainnya", _("Other competent body")
+
+
+class Outcome(models.TextChoices):
+    PROVEN = "terbukti", _("Proven")
+    NOT_PROVEN = "tidak_terbukti", _("Not proven")
+    REFERRED = "dilimpahkan", _("Referred")
+    INCOMPLETE = "tidak_lengkap", _("Closed as incomplete")
+    REJECTED = "ditolak", _("Rejected at verification")
