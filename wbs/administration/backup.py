@@ -10,6 +10,7 @@ backups."""
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -132,6 +133,27 @@ def verify(folder: Path) -> list[str]:
     return problems
 
 
+# Models that moved between apps: a backup written before the move names them by their old
+# label (the rows are the same; migrations moved the tables).
+MOVED_MODELS = {
+    "administration.rolerequest": "accounts.rolerequest",
+    "intake.reporternotice": "cases.reporternotice",
+}
+
+
+def _current_labels(dump: Path, scratch: Path) -> Path:
+    """The dump with moved models under their current labels (a copy in `scratch` when any
+    label changed; the backup itself is never modified)."""
+    rows = json.loads(dump.read_text())
+    if not any(row.get("model") in MOVED_MODELS for row in rows):
+        return dump
+    for row in rows:
+        row["model"] = MOVED_MODELS.get(row["model"], row["model"])
+    relabelled = scratch / "database.json"
+    relabelled.write_text(json.dumps(rows))
+    return relabelled
+
+
 def restore(folder: Path) -> dict:
     """Load a verified backup into an empty, migrated database and attachment store."""
     folder = Path(folder)
@@ -154,8 +176,10 @@ def restore(folder: Path) -> dict:
             if saved != name:
                 raise BackupError(f"the attachment store renamed {name}")
             written.append(name)
-        with transaction.atomic():
-            call_command("loaddata", str(folder / "database.json"), verbosity=0)
+        with tempfile.TemporaryDirectory() as scratch:
+            dump = _current_labels(folder / "database.json", Path(scratch))
+            with transaction.atomic():
+                call_command("loaddata", str(dump), verbosity=0)
         _restore_media(folder)
     except BaseException:
         for name in written:

@@ -59,12 +59,13 @@ def store_attachment(
         created_on=timezone.localdate(),
         scan=_SCAN_OF_VERDICT.get(upload.scan, ""),
     )
-    names = [attachment.original.store(keyring, upload.data)]
+    stored_names = stored_names if stored_names is not None else []
+    # Each name is handed back as soon as its file exists: if the next step fails, the caller
+    # can remove what was stored so far.
+    stored_names.append(attachment.original.store(keyring, upload.data))
     cleaned = upload.checked.cleaned
     if cleaned is not None:
-        names.append(attachment.cleaned.store(keyring, cleaned))
-    if stored_names is not None:
-        stored_names.extend(names)
+        stored_names.append(attachment.cleaned.store(keyring, cleaned))
     attachment.meta.seal(
         keyring,
         {

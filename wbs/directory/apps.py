@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
-from . import workdays
-
 
 def _clear_workday_cache(**kwargs):
+    # Imported when an override changes, not when this module is: the working-day calendar
+    # reads the models, which the app registry has not loaded yet at that point.
+    from . import workdays
+
     workdays.clear_cache()
 
 

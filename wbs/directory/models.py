@@ -7,7 +7,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import workdays
 from .palembang import TEMPLATES
 
 
@@ -127,8 +126,8 @@ class HolidayOverride(models.Model):
     """A correction to the holiday calendar decided by decree after the package was released."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = workdays.HOLIDAY, _("Holiday (not a working day)")
-        WORKING_DAY = workdays.WORKING_DAY, _("Working day (cancels a holiday)")
+        HOLIDAY = "libur", _("Holiday (not a working day)")
+        WORKING_DAY = "kerja", _("Working day (cancels a holiday)")
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

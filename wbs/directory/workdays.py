@@ -12,12 +12,10 @@ import time
 from functools import lru_cache
 
 import holidays
-from django.apps import apps
+
+from .models import HolidayOverride
 
 _CATEGORIES = ("public", "government")
-# The kinds of HolidayOverride (its choices are these values).
-HOLIDAY = "libur"
-WORKING_DAY = "kerja"
 
 
 @lru_cache(maxsize=16)
@@ -34,9 +32,7 @@ def _overrides() -> dict[datetime.date, tuple[str, str]]:
     cached = _overrides_cache.get("all")
     now = time.monotonic()
     if cached is None or now - cached[0] > OVERRIDES_MAX_AGE:
-        # Looked up at run time: this module is imported while the app registry loads.
-        overrides = apps.get_model("directory", "HolidayOverride").objects.all()
-        table = {o.date: (o.kind, o.name) for o in overrides}
+        table = {o.date: (o.kind, o.name) for o in HolidayOverride.objects.all()}
         _overrides_cache["all"] = (now, table)
         return table
     return cached[1]
@@ -52,14 +48,14 @@ def holiday_name(day: datetime.date) -> str | None:
     override = _overrides().get(day)
     if override is not None:
         kind, name = override
-        return name if kind == HOLIDAY else None
+        return name if kind == HolidayOverride.Kind.HOLIDAY else None
     return _package_holidays(day.year).get(day)
 
 
 def is_working_day(day: datetime.date) -> bool:
     override = _overrides().get(day)
     if override is not None:
-        return override[0] == WORKING_DAY
+        return override[0] == HolidayOverride.Kind.WORKING_DAY
     return day.weekday() < 5 and day not in _package_holidays(day.year)
 
 

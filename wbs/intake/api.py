@@ -13,8 +13,10 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from ninja import File, Form, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -24,7 +26,7 @@ from ninja.security import HttpBearer
 from wbs.accounts import ratelimit
 from wbs.audit import log
 from wbs.cases.evidence import attachment_infos, stored_bytes
-from wbs.cases.limits import MESSAGE_MAX
+from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MESSAGE_MAX
 from wbs.cases.models import PUBLIC_STAGE_OF_STATUS, PublicStage, Report, public_timeline
 from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import Category, Unit
@@ -123,6 +125,7 @@ def _unauthorised(request, exc):
     return response
 
 
+@require_GET
 def openapi_document(request):
     return HttpResponse(
         json.dumps(api.get_openapi_schema()), content_type="application/json; charset=utf-8"
@@ -220,7 +223,7 @@ def reporter_session(request):
     if ratelimit.lookup_blocked(request):
         ratelimit.record_refusal(request, "lookup")
         raise ApiError(429, _("Too many attempts. Wait a while before trying again."))
-    opened = access.open_with_access_code(payload.access_code)
+    opened = access.open_with_access_code(payload.access_code[:ACCESS_CODE_TYPED_MAX])
     if opened is None:
         ratelimit.lookup_failed(request)
         raise ApiError(401, _("The access code is not recognised."))
@@ -328,6 +331,9 @@ def reporter_attachments(
     _store, report, keyring = request.auth
     if request.content_type != "multipart/form-data":
         raise ApiError(415, _("Send multipart/form-data."))
+    note = note.strip()
+    if "\x00" in note:
+        raise api_input.invalid({"note": [str(ProhibitNullCharactersValidator.message)]})
     if len(note) > MESSAGE_MAX:
         raise api_input.invalid({"note": [api_input.too_long(MESSAGE_MAX, len(note))]})
     if not attachments:

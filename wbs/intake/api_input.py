@@ -93,9 +93,8 @@ def _message(error: dict) -> str:
     if kind.startswith("date"):
         return str(forms.DateField.default_error_messages["invalid"])
     if kind == "literal_error":
-        return forms.ChoiceField.default_error_messages["invalid_choice"] % {
-            "value": str(value)[:50]
-        }
+        # The form would quote the value; the API does not echo input back.
+        return str(forms.ModelChoiceField.default_error_messages["invalid_choice"])
     return str(validators.RegexValidator.message)
 
 
@@ -144,7 +143,7 @@ def from_ninja(errors: list[dict]) -> ApiError:
 def _json_body(request) -> dict:
     try:
         source = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ApiError(400, _("The request body is not valid JSON.")) from None
     if not isinstance(source, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
@@ -233,10 +232,7 @@ def cleaned_report(source: dict) -> tuple[dict, list[dict]]:
         if data[name] is None:
             problems[name] = [choice]
     if report.reporter_type not in _reporter_types():
-        problems["reporter_type"] = [
-            forms.ChoiceField.default_error_messages["invalid_choice"]
-            % {"value": report.reporter_type}
-        ]
+        problems["reporter_type"] = [choice]
     if problems:
         raise invalid(problems)
     return data, rules.named_people([p.model_dump() for p in report.accused])

@@ -7,8 +7,17 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from ninja import Schema
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from wbs.cases import limits
@@ -48,18 +57,34 @@ def _date(value):
 
 
 def _yes(value):
-    """Booleans as clients send them: JSON true/false, or "true", "1", "yes", "ya", "on"."""
+    """Booleans as clients send them: JSON true/false, or "true", "1", "yes", "ya", "on"; null
+    is false."""
+    if value is None:
+        return False
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1", "yes", "ya", "on"}
     return value
 
 
 def _text(value):
-    """Numbers where text is expected (an amount sent as a JSON number) become text."""
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    """Text as the web form cleans it: null is empty, a number is its digits (an amount sent as
+    a JSON number), white space around it is dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError(RULE, str(ProhibitNullCharactersValidator.message))
+    return value
 
 
 Yes = Annotated[bool, BeforeValidator(_yes)]
+# Every text field of a request: cleaned like the web form's CharField (stripped, no NUL).
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(_no_nul)]
 
 
 class In(BaseModel):
@@ -69,13 +94,10 @@ class In(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-
-
 class AccusedIn(In):
-    name: str = Field("", max_length=limits.NAME_MAX)
-    position: str = Field("", max_length=limits.NAME_MAX)
-    unit: str = Field("", max_length=limits.SHORT_MAX)
+    name: Text = Field("", max_length=limits.NAME_MAX)
+    position: Text = Field("", max_length=limits.NAME_MAX)
+    unit: Text = Field("", max_length=limits.SHORT_MAX)
 
     @model_validator(mode="after")
     def _has_a_name(self):
@@ -89,10 +111,10 @@ class IdentityIn(In):
     """The reporter's identity; sealed so that handlers see it only after an approved
     release. `name` is required when identity_mode is "confidential"."""
 
-    name: str = Field("", max_length=limits.NAME_MAX)
-    nip: str = Field("", max_length=limits.NIP_TYPED_MAX, description="NIP, 18 digits (spaces ok)")
-    unit: str = Field("", max_length=limits.SHORT_MAX)
-    contact: str = Field("", max_length=limits.SHORT_MAX)
+    name: Text = Field("", max_length=limits.NAME_MAX)
+    nip: Text = Field("", max_length=limits.NIP_TYPED_MAX, description="NIP, 18 digits (spaces ok)")
+    unit: Text = Field("", max_length=limits.SHORT_MAX)
+    contact: Text = Field("", max_length=limits.SHORT_MAX)
 
     @field_validator("nip")
     @classmethod
@@ -101,13 +123,13 @@ class IdentityIn(In):
 
 
 class ReportIn(In):
-    category: str = Field(description="Category code (GET public/categories)")
-    title: str = Field(min_length=1, max_length=limits.TITLE_MAX)
-    description: str = Field(min_length=limits.DESCRIPTION_MIN, max_length=limits.DESCRIPTION_MAX)
+    category: Text = Field(description="Category code (GET public/categories)")
+    title: Text = Field(min_length=1, max_length=limits.TITLE_MAX)
+    description: Text = Field(min_length=limits.DESCRIPTION_MIN, max_length=limits.DESCRIPTION_MAX)
     unit: int = Field(description="Perangkat Daerah id (GET public/units)")
-    location: str = Field("", max_length=limits.SHORT_MAX)
+    location: Text = Field("", max_length=limits.SHORT_MAX)
     incident_date: Annotated[datetime.date | None, BeforeValidator(_date)] = None
-    period: str = Field(
+    period: Text = Field(
         "",
         max_length=limits.PERIOD_MAX,
         description="Approximate period when the date is not known",
@@ -119,13 +141,15 @@ class ReportIn(In):
         "", max_length=limits.RUPIAH_MAX, description='Rupiah, digits ("Rp1.000.000" ok)'
     )
     reported_elsewhere: Yes = False
-    reported_elsewhere_to: str = Field("", max_length=limits.SHORT_MAX)
+    reported_elsewhere_to: Text = Field("", max_length=limits.SHORT_MAX)
     reporter_type: Literal["asn", "non_asn", "masyarakat"] = "asn"
     declaration: Yes = Field(
         description="The reporter declares the report true and that they are not part of it"
     )
     identity_mode: Literal["anonymous", "confidential"] = "anonymous"
-    identity: IdentityIn = Field(default_factory=IdentityIn)
+    identity: Annotated[IdentityIn, BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default_factory=IdentityIn
+    )
 
     @field_validator("incident_date")
     @classmethod
@@ -163,7 +187,9 @@ class ReceiptOut(Schema):
 
 
 class SessionIn(In):
-    access_code: str = Field(min_length=1, max_length=limits.ACCESS_CODE_TYPED_MAX)
+    # Not length-limited here: a longer code is cut to the typed maximum and fails like any
+    # wrong code (one answer for every failure).
+    access_code: Text = Field(min_length=1)
 
 
 class TokenOut(Schema):
@@ -172,7 +198,7 @@ class TokenOut(Schema):
 
 
 class MessageIn(In):
-    body: str = Field(min_length=1, max_length=limits.MESSAGE_MAX)
+    body: Text = Field(min_length=1, max_length=limits.MESSAGE_MAX)
 
 
 class SentOut(Schema):

@@ -58,7 +58,7 @@ def _json_405(view):
 
 
 api_urlpatterns = [
-    path("openapi.json", api.openapi_document, name="openapi"),
+    path("openapi.json", _json_405(api.openapi_document), name="openapi"),
     *(
         path(str(p.pattern), _json_405(p.callback), name=p.name)
         for p in api.api.urls[0]

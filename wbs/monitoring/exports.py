@@ -8,6 +8,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from wbs.cases.models import Status, StatusChange
@@ -48,6 +49,16 @@ def _bold_row(ws, values):
         cell.font = Font(bold=True)
         row.append(cell)
     ws.append(row)
+
+
+def _cell_value(value):
+    """Choice labels as text; characters an XLSX file cannot hold (NUL and other control
+    characters a reporter may have typed) removed, instead of failing the whole export."""
+    if hasattr(value, "label"):
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def register_rows(reports, *, keyring=None):
@@ -91,7 +102,7 @@ def register_rows(reports, *, keyring=None):
                 row += [opened.title, opened.details.description]
             else:
                 row += ["(tidak ada kunci)", ""]
-        yield [str(v) if hasattr(v, "label") else v for v in row]
+        yield [_cell_value(v) for v in row]
 
 
 def register_xlsx(reports, *, keyring=None, title: str = "Register Pengaduan") -> bytes:

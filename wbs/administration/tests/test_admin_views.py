@@ -198,6 +198,7 @@ def test_new_penelaah_needs_an_irban_area(staff, as_staff):
     from django.contrib.auth import get_user_model
 
     response = as_staff("admin").post(f"{A}pengguna/baru/", {**NEW_USER, "roles": [Role.PENELAAH]})
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "wilayah": ["Penelaah harus terdaftar pada salah satu wilayah Irban."]
     }
@@ -276,6 +277,7 @@ def test_settings_refuse_a_bad_number_pattern(staff, as_staff):
 def test_settings_refuse_a_threshold_of_zero(staff, as_staff):
     before = OrganisationProfile.get().small_count_threshold
     response = as_staff("admin").post(f"{A}pengaturan/", _profile_data(small_count_threshold=0))
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "small_count_threshold": ["Pastikan nilai ini lebih besar dari atau sama dengan 1."]
     }

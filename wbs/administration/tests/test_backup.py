@@ -219,3 +219,38 @@ def test_round_trip_keeps_the_reporters_access_code(restored):
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_keeps_the_recovery_key(restored):
     assert recovery_keys.open_recovery_key(restored["passphrase"]) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_made_before_models_moved_still_restores(staff, recovery, tmp_path, settings):
+    """RoleRequest lived in administration and ReporterNotice in intake: an older backup names
+    them so, and restoring it keeps their rows."""
+    import hashlib
+
+    from wbs.accounts.models import RoleRequest
+    from wbs.cases.models import ReporterNotice
+
+    report, _code = fx.submit_with_attachment(title="JUDUL-LAMA-2RT")
+    RoleRequest.objects.create(user=staff["pj"], role="verifikator", requested_by=staff["admin"])
+    ReporterNotice.objects.create(report=report, user=staff["pembina"])
+    folder = tmp_path / "old-backup"
+    call_command("backup", output=str(folder), **_quiet())
+    dump = folder / "database.json"
+    old = dump.read_text()
+    old = old.replace('"accounts.rolerequest"', '"administration.rolerequest"')
+    old = old.replace('"cases.reporternotice"', '"intake.reporternotice"')
+    dump.write_text(old)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["database.json"] = hashlib.sha256(dump.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    call_command("flush", interactive=False, verbosity=0)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "new-store")},
+        },
+    }
+    call_command("restore", str(folder), **_quiet())
+    assert RoleRequest.objects.get().role == "verifikator"
+    assert ReporterNotice.objects.get().report_id == report.pk

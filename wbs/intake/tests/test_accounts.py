@@ -51,6 +51,7 @@ def test_register_logs_in(account):
 def test_register_refuses_a_taken_alias(client, account):
     client.logout()
     response = _register(client)
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "username": ["Nama pengguna ini sudah dipakai; silakan pilih yang lain."]
     }
@@ -62,12 +63,15 @@ def test_register_refuses_a_common_password(client, palembang):
         reverse("intake:account_register"),
         {"username": "alias2", "password1": "password", "password2": "password"},
     )
+    assert response.status_code == 400
     assert "Kata sandi ini terlalu umum." in response.context["form"].errors["password1"]
     assert not User.objects.filter(username="alias2").exists()
 
 
 def test_register_refuses_a_bad_nip(client, palembang):
-    errors = _register(client, nip="123").context["form"].errors
+    response = _register(client, nip="123")
+    assert response.status_code == 400
+    errors = response.context["form"].errors
     assert list(errors) == ["nip"]
     assert errors["nip"][0].startswith("NIP terdiri atas tepat 18 digit")
     assert not User.objects.filter(username="pelapor.alias").exists()

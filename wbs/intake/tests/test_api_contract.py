@@ -160,3 +160,78 @@ def test_form_posted_to_a_json_operation_is_415_not_a_server_error(client, db):
 def test_session_body_that_is_not_an_object(client, db):
     response = client.post(API + "reporter/session", "[1]", content_type="application/json")
     assert response.json()["error"] == "Isi permintaan harus berupa objek JSON."
+
+
+# --- text is cleaned like the web form's -------------------------------------------------------
+
+
+def test_blank_text_counts_as_missing(client, staff):
+    response = _post_json(client, _body(title="   ", description=" " * 40))
+    assert response.json()["fields"] == {
+        "title": ["Isian ini wajib diisi."],
+        "description": ["Isian ini wajib diisi."],
+    }
+
+
+def test_padding_does_not_make_a_short_description_long_enough(client, staff):
+    fields = _post_json(client, _body(description="x" * 10 + " " * 25)).json()["fields"]
+    assert list(fields) == ["description"] and Report.objects.count() == 0
+
+
+def test_text_is_stored_without_surrounding_white_space(client, staff):
+    code = _post_json(client, _body(title="  Judul dengan spasi \n")).json()["access_code"]
+    report, keyring = access.open_with_access_code(code)
+    assert open_report(keyring, report).title == "Judul dengan spasi"
+
+
+def test_nul_characters_are_refused(client, staff):
+    fields = _post_json(client, _body(title="a\x00b")).json()["fields"]
+    assert fields == {"title": ["Karakter null tidak diizinkan."]}
+
+
+def test_null_for_optional_fields_and_numbers_for_text_are_accepted(client, staff):
+    body = _body(location=None, period=None, incident_date="2025-01-02", estimated_loss=None)
+    body.update(reported_elsewhere=None, identity=None, title=2025)
+    code = _post_json(client, body).json()["access_code"]
+    report, keyring = access.open_with_access_code(code)
+    assert open_report(keyring, report).title == "2025"
+
+
+def test_blank_message_is_refused_and_the_case_does_not_move(client, staff):
+    from wbs.cases.models import Status
+
+    code = _post_json(client, _body()).json()["access_code"]
+    Report.objects.update(status=Status.PERLU_KELENGKAPAN)
+    token = client.post(
+        API + "reporter/session", {"access_code": code}, content_type="application/json"
+    ).json()["token"]
+    response = client.post(
+        API + "reporter/messages",
+        {"body": " \n\t "},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.json()["fields"] == {"body": ["Isian ini wajib diisi."]}
+    assert Report.objects.get().status == Status.PERLU_KELENGKAPAN
+
+
+def test_a_long_access_code_is_a_wrong_code(client, staff):
+    response = client.post(
+        API + "reporter/session", {"access_code": "A" * 500}, content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_deeply_nested_json_is_a_clear_400(client, db):
+    response = client.post(API + "reports", "[" * 100000, content_type="application/json")
+    assert response.json() == {"error": "Isi permintaan bukan JSON yang valid.", "fields": {}}
+
+
+def test_openapi_document_is_get_only(client, db):
+    response = client.post(API + "openapi.json")
+    assert response.status_code == 405 and response.json()["fields"] == {}
+
+
+def test_a_wrong_choice_is_not_echoed_back(client, staff):
+    fields = _post_json(client, _body(identity_mode="<script>")).json()["fields"]
+    assert "<script>" not in json.dumps(fields) and list(fields) == ["identity_mode"]

@@ -57,6 +57,7 @@ def test_wrong_type_for_a_choice_is_refused(client, staff):
 
 def test_unknown_unit_is_refused(client, staff):
     response = client.post(reverse("intake:report_new"), form_data(unit="999999"))
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "unit": [
             "Masukkan pilihan yang valid. Pilihan tersebut bukan salah satu dari pilihan yang "

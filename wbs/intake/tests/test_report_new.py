@@ -107,6 +107,7 @@ def test_at_least_one_accused_is_required(client, staff):
 
 def test_confidential_identity_requires_a_name(client, staff):
     response = client.post(reverse("intake:report_new"), form_data(identity_mode="confidential"))
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "identity_name": ["Isi sekurang-kurangnya nama Anda, atau pilih Anonim."]
     }
@@ -119,6 +120,7 @@ def test_invalid_nip_is_refused(client, staff, nip):
         reverse("intake:report_new"),
         form_data(identity_mode="confidential", identity_name="Nama", identity_nip=nip),
     )
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == ["identity_nip"] and Report.objects.count() == 0
     assert errors["identity_nip"][0].startswith("NIP terdiri atas tepat 18 digit")

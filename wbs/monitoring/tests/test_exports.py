@@ -99,6 +99,14 @@ def test_register_with_text_when_asked(staff, as_staff):
     assert _column(sheets, "Uraian") == [fx.DESCRIPTION]
 
 
+def test_register_with_control_characters_in_the_text_still_exports(staff, as_staff):
+    """A reporter may type characters an XLSX file cannot hold: they are dropped, the export
+    is not a server error (whose log line would quote the decrypted text)."""
+    fx.submit(title="Judul\x00dengan\x01kendali", description=fx.DESCRIPTION)
+    sheets = _register(as_staff("verifikator"), include_text="on")
+    assert _column(sheets, "Judul") == ["Juduldengankendali"]
+
+
 def test_register_text_only_where_the_user_holds_the_key(staff, as_staff):
     held, _r = fx.submit(title="JUDUL-BERKUNCI-A1")
     not_held, _r = fx.submit(title="JUDUL-TANPA-KUNCI-B2")
