@@ -65,6 +65,7 @@ check-deploy: install
 	SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	WBS_PEPPER=check-deploy-only-pepper-0123456789abcdef ALLOWED_HOSTS=wbs.example.org \
 	REDIS_URL=redis://:check-deploy-only@127.0.0.1:6379/0 \
+	WBS_TRUST_ROOT=0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install

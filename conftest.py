@@ -44,44 +44,64 @@ def palembang(db):
 
 
 @pytest.fixture
-def recovery(db):
+def recovery(db, settings):
+    """The organisation recovery key and trust root, its fingerprint pinned as in production."""
+    from wbs.vault import signing
     from wbs.vault.recovery import create_recovery_key
 
     key, passphrase = create_recovery_key()
+    settings.WBS_TRUST_ROOT = signing.fingerprint(key.verify_key)
     return {"key": key, "passphrase": passphrase}
 
 
 PASSWORD = "kata-sandi-uji-yang-panjang"
 
 
-def make_staff(username, roles, *, wilayah=None):
+def make_staff(username, roles, *, wilayah=None, approve_with=None):
+    """A staff member with `roles`, their own password and key pair. With `approve_with` (the
+    recovery passphrase) their key roles are approved as the trust root would: an Inspektur
+    certified, everyone listed for their scope — as `manage.py approve_with_recovery` does."""
     from wbs.accounts.services import create_staff_user
+    from wbs.cases.roles import grant_directly_with_recovery
 
-    return create_staff_user(
+    user = create_staff_user(
         username=username,
         password=PASSWORD,
-        roles=roles,
+        roles=[] if approve_with else roles,
         full_name=username.title(),
         wilayah=wilayah,
     )
+    if approve_with:
+        grant_directly_with_recovery(approve_with, user, roles)
+        user.refresh_from_db()
+    return user
 
 
 @pytest.fixture
 def staff(palembang, recovery):
-    """One persona per role (plus a Penelaah of another wilayah as the outsider)."""
+    """One persona per role (plus a Penelaah of another wilayah as the outsider). Identity
+    custodians: the Inspektur, the Penanggung Jawab and a custodian of their own (k = 2)."""
     from wbs.accounts.models import Role
     from wbs.directory.models import Wilayah
 
+    root = recovery["passphrase"]
     return {
-        "verifikator": make_staff("verifikator", [Role.VERIFIKATOR]),
-        "inspektur": make_staff("inspektur", [Role.INSPEKTUR]),
+        "verifikator": make_staff("verifikator", [Role.VERIFIKATOR], approve_with=root),
+        "inspektur": make_staff("inspektur", [Role.INSPEKTUR, Role.CUSTODIAN], approve_with=root),
         "penelaah": make_staff(
-            "penelaah", [Role.PENELAAH], wilayah=Wilayah.objects.get(code="irban-1")
+            "penelaah",
+            [Role.PENELAAH],
+            wilayah=Wilayah.objects.get(code="irban-1"),
+            approve_with=root,
         ),
         "penelaah_other": make_staff(
-            "penelaah2", [Role.PENELAAH], wilayah=Wilayah.objects.get(code="irban-2")
+            "penelaah2",
+            [Role.PENELAAH],
+            wilayah=Wilayah.objects.get(code="irban-2"),
+            approve_with=root,
         ),
-        "pj": make_staff("pj", [Role.PENANGGUNG_JAWAB]),
+        "pj": make_staff("pj", [Role.PENANGGUNG_JAWAB, Role.CUSTODIAN], approve_with=root),
+        "custodian": make_staff("kustodian", [Role.CUSTODIAN], approve_with=root),
         "pembina": make_staff("pembina", [Role.PEMBINA]),
         "admin": make_staff("admin", [Role.ADMIN]),
     }

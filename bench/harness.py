@@ -51,7 +51,8 @@ _APP_ENV_NAMES = {
     "DEFAULT_FROM_EMAIL",
 }
 
-# (username, roles[, wilayah code]) created with create_staff_user before anything else.
+# (username, roles[, wilayah code]) created with create_staff_user before anything else, their
+# roles approved with the recovery passphrase (ADR 0013).
 STAFF_USERS = [
     ("bench-verifikator-1", ["verifikator"]),
     ("bench-verifikator-2", ["verifikator"]),
@@ -488,7 +489,11 @@ class Server:
         log(f"database {self.db_name}, data dir {self.data_dir}")
         self.manage("migrate", "--noinput", "-v0")
         self.manage("load_palembang")
-        self.manage("init_vault")  # prints the recovery passphrase: captured and discarded
+        # init_vault prints the recovery passphrase (kept in memory for the staff approvals,
+        # then discarded) and the trust-root fingerprint, pinned as production would.
+        printed = self.manage("init_vault")
+        self.recovery_passphrase = printed.split("stored nowhere):")[1].split()[0]
+        self.env["WBS_TRUST_ROOT"] = printed.split("Trust root fingerprint: ")[1].split()[0]
         if self.collectstatic:
             self.manage("collectstatic", "--noinput", "-v0")
         self._create_staff()
@@ -600,6 +605,7 @@ class Server:
             "import base64, json",
             "from django_otp.plugins.otp_totp.models import TOTPDevice",
             "from wbs.accounts.services import create_staff_user",
+            "from wbs.cases.roles import grant_directly_with_recovery",
             "from wbs.directory.models import Wilayah",
             "secrets = {}",
         ]
@@ -609,7 +615,11 @@ class Server:
             wilayah = f"Wilayah.objects.get(code={rest[0]!r})" if rest and rest[0] else "None"
             lines.append(
                 f"user = create_staff_user(username={username!r}, password={password!r}, "
-                f"roles={roles!r}, wilayah={wilayah})"
+                f"roles=[], wilayah={wilayah})"
+            )
+            # Approved as the trust root would, so that the staff receive report keys.
+            lines.append(
+                f"grant_directly_with_recovery({self.recovery_passphrase!r}, user, {roles!r})"
             )
             if self.totp:
                 lines += [

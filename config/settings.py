@@ -46,6 +46,22 @@ WBS_PEPPER = secret_from_env_or_file("WBS_PEPPER") or _local_secret("WBS_PEPPER"
 if len(WBS_PEPPER) < 32:
     raise ImproperlyConfigured("WBS_PEPPER must be at least 32 characters")
 
+
+def _local_value(name: str) -> str:
+    """A value `init_vault` keeps in WBS_DATA_DIR/secrets in demo and debug mode."""
+    path = DATA_DIR / "secrets" / name.lower()
+    if (DEMO or DEBUG) and path.exists():
+        return path.read_text(encoding="ascii").strip()
+    return ""
+
+
+# The fingerprint of the organisation's trust root (the recovery key's signing half), printed
+# by `manage.py init_vault`. Pinned here, outside the database: a database writer who replaces
+# the root gets no signature accepted. Unset, no report key is sealed to any staff member.
+WBS_TRUST_ROOT = secret_from_env_or_file("WBS_TRUST_ROOT") or _local_value("WBS_TRUST_ROOT")
+# How many identity custodians must approve before a reporter's identity opens (k of n).
+WBS_IDENTITY_QUORUM = envint("WBS_IDENTITY_QUORUM", 2, minimum=2)
+
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if (DEMO or DEBUG or TESTING) else []
 )
@@ -104,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wbs.directory.context_processors.organisation",
+                "wbs.accounts.context_processors.alerts",
             ],
         },
     },

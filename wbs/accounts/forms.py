@@ -41,14 +41,16 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
-class ConfirmPasswordForm(forms.Form):
-    """The user's current password, asked again before a sensitive change."""
-
-    current = password_field(_("Current password"), "current-password")
-
+class _UserForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+
+class ConfirmPasswordForm(_UserForm):
+    """The user's current password, asked again before a sensitive change."""
+
+    current = password_field(_("Current password"), "current-password")
 
     def clean_current(self):
         if not self.user.check_password(self.cleaned_data["current"]):
@@ -56,7 +58,9 @@ class ConfirmPasswordForm(forms.Form):
         return self.cleaned_data["current"]
 
 
-class PasswordChangeForm(ConfirmPasswordForm):
+class NewPasswordForm(_UserForm):
+    """A new password, typed twice (the first log-in after a password set by somebody else)."""
+
     new1 = password_field(_("New password"), "new-password")
     new2 = password_field(_("New password again"), "new-password")
 
@@ -64,9 +68,15 @@ class PasswordChangeForm(ConfirmPasswordForm):
         data = super().clean()
         if data.get("new1") and data.get("new1") != data.get("new2"):
             self.add_error("new2", _("The two passwords differ."))
+        elif data.get("new1") and self.user.check_password(data["new1"]):
+            self.add_error("new1", _("Choose a password other than the one you were given."))
         elif data.get("new1"):
             try:
                 password_validation.validate_password(data["new1"], self.user)
             except ValidationError as exc:
                 self.add_error("new1", exc)
         return data
+
+
+class PasswordChangeForm(ConfirmPasswordForm, NewPasswordForm):
+    field_order = ["current", "new1", "new2"]

@@ -15,6 +15,8 @@ from .forms import LoginForm
 THROTTLED = "throttled"  # the audit verbs are auth.throttled and auth.failed
 FAILED = "failed"
 OK = "ok"
+# The password was right but was set by somebody else: the person must choose their own.
+MUST_CHOOSE = "must_choose"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class PasswordStep:
     username: str
     user: object = None
     private_key: bytes | None = None
+    signing_key: bytes | None = None
 
 
 def password_step(request, form, *, action: str, kind: str, limits: tuple[int, int]):
@@ -36,12 +39,14 @@ def password_step(request, form, *, action: str, kind: str, limits: tuple[int, i
         ratelimit.record_refusal(request, action)
         return PasswordStep(THROTTLED, username)
     user = authenticate(request, username=username, password=password)
-    private = None
-    if user is not None and user.kind == kind:
-        private = keys.unlock_private_key(user, password)
-    if private is None:
+    if user is None or user.kind != kind:
         return PasswordStep(FAILED, username)
-    return PasswordStep(OK, username, user, private)
+    if user.password_set_by_other:
+        return PasswordStep(MUST_CHOOSE, username, user)
+    unlocked = keys.unlock(user, password)
+    if unlocked is None:
+        return PasswordStep(FAILED, username)
+    return PasswordStep(OK, username, user, unlocked.private_key, unlocked.signing_key)
 
 
 def refused_page(request, template: str, step: PasswordStep):

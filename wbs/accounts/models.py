@@ -15,12 +15,17 @@ class Role(models.TextChoices):
     PENANGGUNG_JAWAB = "penanggung_jawab", _("Penanggung Jawab")
     PEMBINA = "pembina", _("Pembina")
     ADMIN = "admin", _("Administrator Sistem")
+    CUSTODIAN = "kustodian", _("Identity custodian")
 
 
-# Roles that receive every new report (their key pairs get a grant at submission).
+# Roles that receive every new report (their listed key gets a grant at submission).
 RECEIVING_ROLES = frozenset({Role.VERIFIKATOR, Role.INSPEKTUR})
-# Roles that handle case content; an administrator needs a second person's approval to get one.
-CASE_ROLES = frozenset({Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB})
+# Roles that handle case content or identities. Never held together with the Administrator
+# role (separation of duties, enforced in accounts.services and by a database trigger); each
+# takes effect only when an Inspektur (for an Inspektur: the trust root) approves it.
+CASE_ROLES = frozenset(
+    {Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB, Role.CUSTODIAN}
+)
 
 
 class User(AbstractUser):
@@ -48,6 +53,9 @@ class User(AbstractUser):
         help_text=_("Required for a Penelaah: the Irban wilayah (or Investigasi) they belong to."),
     )
     notify_by_email = models.BooleanField(_("e-mail notifications"), default=False)
+    # The password was set by somebody else (a new account, a reset): the next log-in must
+    # choose a new one before anything else, and only then is the key pair made.
+    password_set_by_other = models.BooleanField(_("must choose a new password"), default=False)
     # Bumped to end every session of this user (password or 2FA change, administrator action).
     session_generation = models.PositiveIntegerField(default=0)
 
@@ -104,13 +112,21 @@ class RoleAssignment(models.Model):
 
 
 class RoleRequest(models.Model):
-    """Granting a case-handling role to an administrator (themself included) needs a second
-    administrator's approval (docs/design/product.md §2)."""
+    """A role waiting for its decider (docs/design/product.md §2): the Administrator role for
+    a second administrator; a case role for an Inspektur, who lists the person with their key;
+    the Inspektur role for the trust root (the recovery passphrase). `relist`: a role already
+    held whose listing was removed (a reset password or second factor) and must be approved
+    again."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         DENIED = "denied", _("Denied")
+
+    class Decider(models.TextChoices):
+        ADMIN = "admin", _("a second administrator")
+        INSPEKTUR = "inspektur", _("an Inspektur")
+        ROOT = "root", _("the recovery passphrase holder")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -123,9 +139,35 @@ class RoleRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decider = models.CharField(max_length=10, choices=Decider.choices, default=Decider.ADMIN)
+    relist = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"{self.role} for {self.user_id} ({self.state})"
+
+
+class Alert(models.Model):
+    """A content-free notice to an Inspektur or identity custodian that something about who
+    may hold keys happened (a role change, an approval, a reset, an identity request or
+    decision). Shown on the staff pages until acknowledged; the event is in the audit trail."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
+    verb = models.CharField(max_length=60)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "acknowledged_at"], name="alert_open")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} for {self.recipient_id}"

@@ -19,9 +19,9 @@ from wbs.audit import log
 from wbs.vault import keyring as kr
 from wbs.vault import keys
 
-from . import login, ratelimit
+from . import alerts, login, ratelimit, services
 from .decorators import staff_required
-from .forms import ConfirmPasswordForm, LoginForm, PasswordChangeForm, TokenForm
+from .forms import ConfirmPasswordForm, LoginForm, NewPasswordForm, PasswordChangeForm, TokenForm
 from .pages import form_page, logged_out
 
 PENDING = "wbs_pending"
@@ -30,13 +30,25 @@ LIMIT_ACCOUNT = 10
 LIMIT_ADDRESS = 100
 
 
-def _pending_user(request):
+def _pending_user(request, *, choosing: bool = False):
+    """The staff member half-way through logging in: after the password step (holding their
+    keyring), or with `choosing`, before they have chosen their own password (no keyring)."""
     pending = request.session.get(PENDING)
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         return None
-    if not request.keyring.has_private_key or request.keyring.user_id != pending["user"]:
+    if bool(pending.get("choose")) != choosing:
+        return None
+    if not choosing and (
+        not request.keyring.has_private_key or request.keyring.user_id != pending["user"]
+    ):
         return None
     return get_user_model().objects.filter(pk=pending["user"], is_active=True, kind="staff").first()
+
+
+def _second_factor(user):
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:staff_otp")
+    return redirect("accounts:staff_otp_enroll")
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,17 +58,45 @@ def staff_login(request):
         step = login.password_step(
             request, form, action="staff-login", kind="staff", limits=(LIMIT_ACCOUNT, LIMIT_ADDRESS)
         )
+        if step.outcome == login.MUST_CHOOSE:
+            request.session.flush()
+            request.session[PENDING] = {"user": step.user.pk, "at": int(time.time()), "choose": 1}
+            return redirect("accounts:choose_password")
         if step.outcome != login.OK:
             log.record(verb=f"auth.{step.outcome}", payload={"step": "password"})
             return login.refused_page(request, "accounts/login.html", step)
-        user, private = step.user, step.private_key
+        user = step.user
         request.session.flush()
         request.session[PENDING] = {"user": user.pk, "at": int(time.time())}
-        kr.attach(request, kr.Keyring(user_id=user.pk, private_key=private))
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            return redirect("accounts:staff_otp")
-        return redirect("accounts:staff_otp_enroll")
+        kr.attach(
+            request,
+            kr.Keyring(user_id=user.pk, private_key=step.private_key, signing_key=step.signing_key),
+        )
+        return _second_factor(user)
     return form_page(request, "accounts/login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def choose_password(request):
+    """The first log-in with a password somebody else set: the person chooses their own before
+    anything else, and their key pair is made under it; then the second factor."""
+    user = _pending_user(request, choosing=True)
+    if user is None:
+        return redirect("accounts:staff_login")
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unlocked = services.choose_password(user, form.cleaned_data["new1"])
+        request.session[PENDING] = {"user": user.pk, "at": int(time.time())}
+        kr.attach(
+            request,
+            kr.Keyring(
+                user_id=user.pk,
+                private_key=unlocked.private_key,
+                signing_key=unlocked.signing_key,
+            ),
+        )
+        return _second_factor(user)
+    return form_page(request, "accounts/choose_password.html", {"form": form})
 
 
 def _complete_login(request, user, device) -> None:
@@ -198,3 +238,17 @@ def otp_reset(request):
             log.record(verb="auth.totp_reset", actor=user, target=user)
         return logged_out(request, "accounts:staff_login")
     return form_page(request, "accounts/otp_reset.html", {"form": form})
+
+
+@staff_required(*alerts.WATCHERS)
+@require_http_methods(["GET", "POST"])
+def alerts_view(request):
+    """The alerts of an Inspektur or custodian: what happened to whose keys, until seen."""
+    if request.method == "POST":
+        alerts.acknowledge(request.user)
+        return redirect("accounts:alerts")
+    rows = [
+        {"alert": a, "label": alerts.LABELS.get(a.verb, a.verb)}
+        for a in alerts.open_alerts(request.user)[:200]
+    ]
+    return render(request, "accounts/alerts.html", {"rows": rows})

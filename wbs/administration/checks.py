@@ -1,5 +1,6 @@
 """Deployment checks (`manage.py check --deploy`) for checklist item 41 (ASVS 13.2.1–13.2.3):
-the backing services must require authentication even on the same machine."""
+the backing services must require authentication even on the same machine; and the trust root
+(ADR 0013) must be pinned, or no report key is sealed to any staff member."""
 
 from urllib.parse import urlsplit
 
@@ -10,6 +11,26 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.security, deploy=True)
 def backing_services_authenticate(app_configs=None, **kwargs):
     return problems_of(settings.REDIS_URL, settings.DATABASES["default"], settings.WBS_CLAMAV)
+
+
+@register(Tags.security, deploy=True)
+def trust_root_pinned(app_configs=None, **kwargs):
+    return trust_root_problems(settings.WBS_TRUST_ROOT)
+
+
+def trust_root_problems(pinned: str) -> list[Warning]:
+    digits = "".join(ch for ch in (pinned or "") if ch.isalnum())
+    if len(digits) == 64 and all(ch in "0123456789abcdefABCDEF" for ch in digits):
+        return []
+    return [
+        Warning(
+            "WBS_TRUST_ROOT is not set to a trust-root fingerprint: no report key will be "
+            "sealed to any staff member (only to the recovery key).",
+            hint="Set WBS_TRUST_ROOT (or WBS_TRUST_ROOT_FILE) to the fingerprint that "
+            "`manage.py init_vault` printed (64 hexadecimal digits in groups of four).",
+            id="wbs.W044",
+        )
+    ]
 
 
 def problems_of(redis_url: str, database: dict, clamav: str) -> list[Warning]:

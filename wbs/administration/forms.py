@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wbs.accounts.models import Role
+from wbs.accounts.models import CASE_ROLES, Role
+from wbs.accounts.services import MSG_SEPARATION
 from wbs.directory.models import OrganisationProfile, Wilayah
 from wbs.directory.validators import clean_nip
 
@@ -51,8 +52,11 @@ class NewUserForm(UserForm):
 
     def clean(self):
         data = super().clean()
-        if Role.PENELAAH in data.get("roles", []) and not data.get("wilayah"):
+        roles = set(data.get("roles", []))
+        if Role.PENELAAH in roles and not data.get("wilayah"):
             self.add_error("wilayah", _("A Penelaah must belong to an Irban area."))
+        if Role.ADMIN in roles and roles & CASE_ROLES:
+            self.add_error("roles", MSG_SEPARATION)
         return data
 
 

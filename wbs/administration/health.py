@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
+from wbs.cases import recipients
 from wbs.cases.models import Attachment
-from wbs.vault import antivirus
+from wbs.vault import antivirus, signing
 from wbs.vault.recovery import active_recovery_key
 
 from .models import BackupRun
@@ -120,6 +121,32 @@ def _keys() -> Check:
     return Check(_("Recovery key"), ok, _("present") if ok else _("missing: run init_vault"))
 
 
+def _trust_root() -> Check:
+    name = _("Trust root (WBS_TRUST_ROOT)")
+    try:
+        signing.root_verify_key()
+    except signing.TrustRootMissing:
+        if not settings.WBS_TRUST_ROOT:
+            return Check(name, False, _("not set: no staff member receives report keys"))
+        return Check(name, False, _("does not match the recovery key: run init_vault"))
+    return Check(name, True, _("pinned and matching the recovery key"))
+
+
+def _custodians() -> Check:
+    listed = len(recipients.custodians())
+    k = settings.WBS_IDENTITY_QUORUM
+    return Check(
+        _("Identity custodians"),
+        listed >= k,
+        _("%(n)d listed, %(k)d needed to open an identity") % {"n": listed, "k": k}
+        + (
+            ""
+            if listed >= k
+            else " — " + _("new reports' identities can be opened only with the recovery key")
+        ),
+    )
+
+
 def _antivirus() -> Check:
     answers = antivirus.ping()
     unscanned = Attachment.objects.filter(scan=Attachment.Scan.UNSCANNED).count()
@@ -141,5 +168,7 @@ def run_checks() -> list[Check]:
         _backup(),
         _disk(),
         _keys(),
+        _trust_root(),
+        _custodians(),
         _antivirus(),
     ]

@@ -26,7 +26,7 @@ from wbs.cases.inbox import visible_reports
 from wbs.cases.models import Report
 from wbs.directory import workdays
 from wbs.directory.models import HolidayOverride, OrganisationProfile
-from wbs.vault import recovery
+from wbs.vault import listings, recovery
 
 from . import forms, health
 
@@ -96,12 +96,10 @@ def user_new(request):
                 wilayah=data["wilayah"],
                 created_by=request.user,
             )
-            # The acting administrator is about to see the temporary password and could log
-            # in as the new account: every case role waits for a second administrator.
-            ordered = sorted(data["roles"], key=lambda role: role != Role.ADMIN)
+            # The password shown works once: the person chooses their own at the first
+            # log-in, and every role waits for its decider (accounts.services).
             outcomes = {
-                role: accounts.add_role(user, role, acting=request.user, password_known=True)
-                for role in ordered
+                role: accounts.add_role(user, role, acting=request.user) for role in data["roles"]
             }
         return render(
             request,
@@ -128,11 +126,19 @@ def user_edit(request, pk):
         changed = form.changed_data
         form.save()
         if "is_active" in changed and not person.is_active:
-            person.end_all_sessions()
+            accounts.deactivated(person, acting=request.user)
         log.record(
             verb="user.changed", actor=request.user, target=person, payload={"fields": changed}
         )
         messages.success(request, _("Saved."))
+        if "is_active" in changed and person.is_active and not hasattr(person, "keypair"):
+            messages.warning(
+                request,
+                _(
+                    "The account is on again, without keys: reset its password so that the "
+                    "person can log in and choose their own."
+                ),
+            )
         return redirect("administration:user_edit", pk=person.pk)
     return form_page(
         request,
@@ -168,8 +174,9 @@ def user_role(request, pk):
                     "added": _("Role added."),
                     "exists": _("The user has this role already."),
                     "requested": _(
-                        "A case-handling role for an administrator needs a second "
-                        "administrator's approval: the request is waiting."
+                        "The role waits for its approval: a case role for an Inspektur's key, "
+                        "the Inspektur role for the recovery passphrase, the Administrator "
+                        "role for a second administrator."
                     ),
                 }[outcome],
             )
@@ -179,10 +186,13 @@ def user_role(request, pk):
 @staff_required(ADMIN)
 @require_POST
 def role_request_decide(request, pk):
-    row = get_object_or_404(RoleRequest, pk=pk)
+    row = get_object_or_404(RoleRequest, pk=pk, decider=RoleRequest.Decider.ADMIN)
     try:
         accounts.decide_role_request(
-            row, acting=request.user, approve=request.POST.get("decision") == "approve"
+            row,
+            acting=request.user,
+            approve=request.POST.get("decision") == "approve",
+            decider=RoleRequest.Decider.ADMIN,
         )
     except accounts.RoleError as exc:
         messages.error(request, exc.message)
@@ -320,13 +330,20 @@ def regrant(request):
     form = forms.RegrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["user"]
+        if listings.listed_key(person) is None:
+            form.add_error(
+                "user",
+                _(
+                    "This person is not listed for any key role: an Inspektur must approve "
+                    "their role first (Role approvals); the approval gives them their keys."
+                ),
+            )
+            return form_page(request, "administration/regrant.html", {"form": form})
         if person.roles & RECEIVING_ROLES:
             ids = Report.objects.values_list("pk", flat=True)
         else:
             ids = visible_reports(person).values_list("pk", flat=True)
-        written = recovery.regrant_from_recovery(
-            form.cleaned_data["passphrase"], person, ids, identity=Role.INSPEKTUR in person.roles
-        )
+        written = recovery.regrant_from_recovery(form.cleaned_data["passphrase"], person, ids)
         if written is None:
             form.add_error("passphrase", _("The recovery passphrase is not correct."))
             log.record(verb="recovery.failed", actor=request.user, target=person)

@@ -2,14 +2,13 @@
 wbs.cases.workflow.apply(), which decides whether the move is legal."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wbs.accounts.models import Role
 from wbs.directory.forms import ALL, OrganisationFilterForm, date_field
 from wbs.directory.models import DeadlineRule, MessageTemplate
 from wbs.vault.uploads import MultipleFileField
 
+from . import recipients
 from .limits import MESSAGE_MAX
 from .models import FollowUpDecision, Outcome, Referral, Status
 
@@ -73,17 +72,8 @@ class CloseIncompleteForm(forms.Form):
 
 
 def penelaah_choices():
-    return (
-        get_user_model()
-        .objects.filter(
-            kind="staff",
-            is_active=True,
-            role_assignments__role=Role.PENELAAH,
-            keypair__isnull=False,
-        )
-        .select_related("wilayah")
-        .order_by("wilayah__order", "full_name")
-    )
+    """The Penelaah a report may be handed to: those whose listing an Inspektur signed."""
+    return recipients.handlers().select_related("wilayah").order_by("wilayah__order", "full_name")
 
 
 class HandlerChoiceField(forms.ModelChoiceField):
@@ -186,6 +176,17 @@ class NoteForm(forms.Form):
 
 class IdentityRequestForm(forms.Form):
     reason = _text(_("Why is the reporter's identity needed?"), rows=3)
+
+
+class RootApprovalForm(forms.Form):
+    """The recovery passphrase, typed by its holders to approve a role as the trust root."""
+
+    passphrase = forms.CharField(
+        label=_("Recovery passphrase"),
+        max_length=80,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class IdentityDecisionForm(forms.Form):

@@ -387,6 +387,43 @@ def public_timeline(report: Report) -> list[dict]:
     return steps
 
 
+class IdentityDecision(models.Model):
+    """One identity custodian's decision on a request. An approval carries the custodian's
+    share of the identity key re-sealed to the requester (wbs.vault.shares): k of them open the
+    identity. `note` is the decision's reason, sealed to the requester."""
+
+    request = models.ForeignKey(IdentityRequest, on_delete=models.CASCADE, related_name="decisions")
+    custodian = staff_member(models.PROTECT)
+    approved = models.BooleanField()
+    released_share = models.BinaryField(null=True, blank=True)
+    note = models.BinaryField()
+    decided_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "custodian"], name="one_decision_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision on {self.request_id} by {self.custodian_id}"
+
+
+class CustodianNote(models.Model):
+    """An identity request's reason sealed to one custodian (who may hold no report key)."""
+
+    request = models.ForeignKey(IdentityRequest, on_delete=models.CASCADE, related_name="notes")
+    custodian = staff_member(models.CASCADE)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "custodian"], name="one_note_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.request_id} for {self.custodian_id}"
+
+
 class ReporterNotice(models.Model):
     """A registered reporter who opted in to content-free e-mail about one of their reports.
 

@@ -9,21 +9,19 @@ import datetime
 import logging
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
 
+from wbs.accounts import mail
+from wbs.accounts.mail import send_templated
 from wbs.directory import workdays
-from wbs.directory.models import MessageTemplate, OrganisationProfile
 
 from .inbox import queue_for_user
 from .models import ReporterNotice
 from .recipients import staff_with_roles
 
 logger = logging.getLogger("wbs.notifications")
-RETRY_MINUTES = 15
-MAX_ATTEMPTS = 8
+__all__ = ["daily_digest", "reporter_news", "send_templated", "users_with_roles", "work_waiting"]
 
 
 def users_with_roles(roles) -> list[int]:
@@ -32,32 +30,7 @@ def users_with_roles(roles) -> list[int]:
 
 def work_waiting(user_ids: list[int]) -> None:
     """Queue one 'work is waiting' e-mail per user (called after the commit)."""
-    for user_id in set(user_ids):
-        try:
-            send_templated.enqueue(user_id=user_id, code="staff_work", values={}, attempt=1)
-        except Exception:  # the queue itself is down: the step stands, the mail is lost
-            logger.exception("could not queue a notification")
-
-
-@task()
-def send_templated(*, user_id: int, code: str, values: dict, attempt: int = 1) -> str:
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email or (user.kind == "reporter" and not user.notify_by_email):
-        return "skipped"
-    values = {"aplikasi": OrganisationProfile.get().app_name, **values}
-    subject, body = MessageTemplate.text(code, **values)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:
-        if attempt >= MAX_ATTEMPTS:
-            logger.warning("notification given up after %d attempts", attempt)
-            return "failed"
-        logger.warning("mail server failed; notification retried in %d minutes", RETRY_MINUTES)
-        send_templated.using(
-            run_after=timezone.now() + datetime.timedelta(minutes=RETRY_MINUTES * attempt)
-        ).enqueue(user_id=user_id, code=code, values=values, attempt=attempt + 1)
-        return "retry"
-    return "sent"
+    mail.queue(user_ids, "staff_work")
 
 
 def reporter_news(report_id) -> None:

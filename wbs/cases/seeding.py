@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from wbs.accounts.models import Role
 from wbs.directory import workdays
 from wbs.directory.models import DeadlineRule
-from wbs.vault import grants
+from wbs.vault import grants, listings
 
 from . import versioning
 from .models import (
@@ -234,5 +234,5 @@ def seed_history(
     ReviewVersion.objects.bulk_create(reviews, batch_size=1000)
     FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
     ResultReport.objects.bulk_create(results, batch_size=1000)
-    grants.grant_in_bulk(keyring, handler_grants)
+    grants.grant_in_bulk(keyring, handler_grants, scopes=[listings.HANDLER])
     versioning.bump()

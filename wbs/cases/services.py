@@ -1,18 +1,13 @@
 """Casework writes and reads that are not status changes: messages, notes, the telaahan draft,
-staff files, identity release. Status changes live in workflow.py only."""
+staff files. Status changes live in workflow.py only; identity release in identity.py."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wbs.accounts.models import Role
 from wbs.audit import log
-from wbs.directory.models import OrganisationProfile
-from wbs.vault import grants
-from wbs.vault.keyring import NoAccess
 from wbs.vault.uploads import check_uploads
 
 from . import notifications
@@ -20,7 +15,6 @@ from .evidence import removing_on_failure, store_attachment
 from .models import (
     Attachment,
     FollowUp,
-    IdentityRequest,
     Message,
     Report,
     ResultReport,
@@ -30,12 +24,6 @@ from .models import (
 from .sealing import add_message
 
 REVIEW_FIELDS = ("ringkasan", "fakta", "analisis", "indikasi", "dasar_hukum", "rekomendasi")
-
-
-class IdentityError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def may_write(user, report: Report) -> bool:
@@ -186,121 +174,3 @@ def open_screenings(keyring, report: Report) -> list[dict]:
         {"row": s, "reason": s.reason.open(keyring)}
         for s in report.screenings.select_related("actor")
     ]
-
-
-# --- identity release ------------------------------------------------------------------------
-
-
-def request_identity(keyring, report: Report, user, reason: str) -> IdentityRequest:
-    """A handler asks for the reporter's identity. Side effects: the request row (reason
-    encrypted) and an audit event; the Inspektur sees it in their queue."""
-    if not report.identity:
-        raise IdentityError(
-            gettext_lazy("This report was sent anonymously: there is no identity to release.")
-        )
-    if keyring.holds(report.pk, "identity"):
-        raise IdentityError(gettext_lazy("You hold the identity key already."))
-    if report.identity_requests.filter(
-        requester=user, state=IdentityRequest.State.PENDING
-    ).exists():
-        raise IdentityError(gettext_lazy("You have a pending request already."))
-    with transaction.atomic():
-        identity_request = IdentityRequest(
-            report=report, requester=user, created_on=timezone.localdate()
-        )
-        identity_request.reason.seal(keyring, reason)
-        identity_request.save(force_insert=True)
-        log.record(
-            verb="identity.requested",
-            actor=user,
-            target=report,
-            payload={"request": str(identity_request.pk)},
-        )
-    transaction.on_commit(
-        lambda: notifications.work_waiting(notifications.users_with_roles([Role.INSPEKTUR]))
-    )
-    return identity_request
-
-
-def decide_identity(
-    keyring, identity_request: IdentityRequest, approver, *, approve: bool, reason: str
-) -> IdentityRequest:
-    """A different Inspektur approves (the identity key is sealed to the requester: the gate is
-    cryptographic) or denies. Audited; the reporter is told of a release if the installation
-    says so."""
-    report = identity_request.report
-    if not approver.has_role(Role.INSPEKTUR):
-        raise IdentityError(gettext_lazy("Only an Inspektur may decide."))
-    if approver.pk == identity_request.requester_id:
-        raise IdentityError(gettext_lazy("A different Inspektur must decide on your own request."))
-    with transaction.atomic():
-        # Row lock: two Inspektur deciding at once — the second sees the first's decision.
-        identity_request = IdentityRequest.objects.select_for_update().get(pk=identity_request.pk)
-        if identity_request.state != IdentityRequest.State.PENDING:
-            raise IdentityError(gettext_lazy("This request has been decided already."))
-        identity_request.state = (
-            IdentityRequest.State.APPROVED if approve else IdentityRequest.State.DENIED
-        )
-        identity_request.decided_by = approver
-        identity_request.decided_on = timezone.localdate()
-        identity_request.decision_reason.seal(keyring, reason)
-        if approve:
-            try:
-                granted = grants.grant(
-                    keyring,
-                    report,
-                    identity_request.requester,
-                    grants.IDENTITY,
-                    granted_by=approver,
-                    reason="identity release",
-                )
-            except NoAccess:
-                raise IdentityError(
-                    gettext_lazy("You do not hold this report's identity key.")
-                ) from None
-            if not granted:
-                raise IdentityError(gettext_lazy("The requester has no key pair."))
-            if OrganisationProfile.get().show_identity_release_to_reporter:
-                add_message(
-                    keyring,
-                    _locked(report),
-                    body=_(
-                        "Your identity has been disclosed to the officer handling your "
-                        "report, with the Inspektur's approval, for the handling of the "
-                        "report."
-                    ),
-                    author_kind=Message.Author.SYSTEM,
-                    kind=Message.Kind.NOTICE,
-                )
-        identity_request.save()
-        log.record(
-            verb="identity.approved" if approve else "identity.denied",
-            actor=approver,
-            target=report,
-            payload={
-                "request": str(identity_request.pk),
-                "requester": identity_request.requester_id,
-            },
-        )
-    return identity_request
-
-
-def identity_panel(keyring, report: Report, user) -> dict:
-    """What the case page shows of identity release for `user`."""
-    has_identity = bool(report.identity)
-    holds_ik = has_identity and keyring.holds(report.pk, "identity")
-    requests = list(report.identity_requests.select_related("requester", "decided_by"))
-    readable = keyring.holds(report.pk)
-    rows = [{"row": r, "reason": r.reason.open(keyring) if readable else None} for r in requests]
-    pending_mine = any(r.requester_id == user.pk and r.state == "pending" for r in requests)
-    return {
-        "has_identity": has_identity,
-        "holds_ik": holds_ik,
-        "requests": rows,
-        "can_request": has_identity
-        and not holds_ik
-        and readable
-        and not pending_mine
-        and may_write(user, report),
-        "can_decide": user.has_role(Role.INSPEKTUR) and holds_ik,
-    }

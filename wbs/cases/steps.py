@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wbs.accounts.models import Role
 from wbs.directory import workdays
 from wbs.directory.models import DeadlineRule
-from wbs.vault import grants
+from wbs.vault import grants, listings
 
 from .models import (
     FollowUp,
@@ -126,8 +126,12 @@ def forward(report, actor, keyring, data, today):
             _("Give a reason for forwarding outside the Irban area that holds this OPD.")
         )
     _screening(report, actor, data, Screening.Decision.FORWARD, keyring)
-    if not grants.grant(keyring, report, handler, granted_by=actor, reason="forward"):
-        raise TransitionError(_("The handler has no key pair yet; they must log in once."))
+    if not grants.grant(
+        keyring, report, handler, scopes=[listings.HANDLER], granted_by=actor, reason="forward"
+    ):
+        raise TransitionError(
+            _("The Penelaah's key is not listed yet: an Inspektur must approve their role.")
+        )
     if report.assignee_id and report.assignee_id != handler.pk:
         grants.revoke(report, report.assignee)
     report.assignee = handler

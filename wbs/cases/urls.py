@@ -21,9 +21,7 @@ urlpatterns = [
     ),
     path("laporan/<str:number>/identitas/minta/", views.identity_request, name="identity_request"),
     path("laporan/<str:number>/identitas/lihat/", views.identity_view, name="identity_view"),
-    path(
-        "laporan/<str:number>/identitas/<uuid:request_id>/",
-        views.identity_decide,
-        name="identity_decide",
-    ),
+    path("identitas/<uuid:request_id>/putuskan/", views.identity_decide, name="identity_decide"),
+    path("peran/", views.role_requests, name="role_requests"),
+    path("peran/<int:pk>/", views.role_request_decide, name="role_request_decide"),
 ]

@@ -5,6 +5,7 @@ inbox.report_for(), which gives 404 to anyone who may not see the report. Every 
 download and identity action writes exactly one audit event.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -15,16 +16,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wbs.accounts import services as accounts_services
 from wbs.accounts.decorators import staff_required
-from wbs.accounts.models import Role
+from wbs.accounts.models import Role, RoleRequest
 from wbs.audit import log
 from wbs.cases.inbox import CASE_ROLES
 from wbs.directory.models import MessageTemplate
 from wbs.vault import grants
-from wbs.vault.keyring import NoAccess
 from wbs.vault.uploads import UploadProblem
 
-from . import evidence, inbox, sealing, services, versioning, workflow
+from . import evidence, identity, inbox, roles, sealing, services, versioning, workflow
 from . import forms as case_forms
 from .models import Attachment, IdentityRequest, public_timeline
 
@@ -59,6 +60,8 @@ def home(request):
         return redirect("monitoring:dashboard")
     if request.user.has_role(Role.ADMIN):
         return redirect("administration:index")
+    if request.user.has_role(Role.CUSTODIAN):
+        return redirect("cases:identity_requests")
     return render(request, "cases/no_inbox.html")
 
 
@@ -205,7 +208,7 @@ def _case_context(request, report, **extra):
             )
         context["message_form"] = extra.pop("message_form", None) or case_forms.StaffMessageForm()
         context["note_form"] = extra.pop("note_form", None) or case_forms.NoteForm()
-    context["identity"] = services.identity_panel(keyring, report, user)
+    context["identity"] = identity.panel(keyring, report, user)
     context["identity_request_form"] = case_forms.IdentityRequestForm()
     context["identity_decision_form"] = case_forms.IdentityDecisionForm()
     context.update(extra)
@@ -376,65 +379,129 @@ def download_original(request, number, attachment_id):
 
 # --- identity release ------------------------------------------------------------------------
 
+HANDLERS = (Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
 
-@staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
+
+@staff_required(*HANDLERS)
 @require_POST
 def identity_request(request, number):
-    report = inbox.report_for(request, number)
+    report = inbox.report_for(request, number, need_key=True)
     form = case_forms.IdentityRequestForm(request.POST)
-    if not form.is_valid() or not request.keyring.holds(report.pk):
+    if not form.is_valid():
         messages.error(request, _("Give the reason for the request."))
         return redirect("cases:case", number=report.registration_number)
     try:
-        services.request_identity(
-            request.keyring, report, request.user, form.cleaned_data["reason"]
-        )
-    except services.IdentityError as exc:
+        identity.request(request.keyring, report, request.user, form.cleaned_data["reason"])
+    except identity.IdentityError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Your request has been sent to the Inspektur."))
+        messages.success(request, _("Your request has been sent to the identity custodians."))
     return redirect("cases:case", number=report.registration_number)
 
 
-@staff_required(Role.INSPEKTUR)
+@staff_required(Role.CUSTODIAN)
+@require_GET
+def identity_requests(request):
+    """The custodian's queue: requests waiting for their decision, with the reason."""
+    return render(
+        request,
+        "cases/identity_requests.html",
+        {
+            "pending": identity.queue_for(request.keyring, request.user),
+            "form": case_forms.IdentityDecisionForm(),
+            "quorum": settings.WBS_IDENTITY_QUORUM,
+        },
+    )
+
+
+@staff_required(Role.CUSTODIAN)
 @require_POST
-def identity_decide(request, number, request_id):
-    report = inbox.report_for(request, number, need_key=True)
-    identity_request = get_object_or_404(IdentityRequest, pk=request_id, report=report)
+def identity_decide(request, request_id):
+    row = get_object_or_404(IdentityRequest.objects.exclude(requester=request.user), pk=request_id)
     form = case_forms.IdentityDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give its reason."))
-        return redirect("cases:case", number=report.registration_number)
+        return redirect("cases:identity_requests")
     try:
-        services.decide_identity(
+        identity.decide(
             request.keyring,
-            identity_request,
+            row,
             request.user,
             approve=form.cleaned_data["decision"] == "approve",
             reason=form.cleaned_data["reason"],
         )
-    except services.IdentityError as exc:
+    except identity.IdentityError as exc:
         messages.error(request, exc.message)
-    return redirect("cases:case", number=report.registration_number)
+    else:
+        messages.success(request, _("Your decision has been recorded."))
+    return redirect("cases:identity_requests")
 
 
-@staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
+@staff_required(*HANDLERS)
 @require_POST
 def identity_view(request, number):
-    """Show the reporter's identity to a holder of the identity key (audited)."""
-    report = inbox.report_for(request, number)
+    """The reporter's identity, for the requester of an approved request (audited)."""
+    report = inbox.report_for(request, number, need_key=True)
     try:
-        identity = sealing.open_identity(request.keyring, report)
-    except NoAccess:
+        opened = identity.open_identity(request.keyring, report, request.user)
+    except identity.IdentityError:
         raise Http404 from None
-    log.record(verb="identity.viewed", actor=request.user, target=report)
-    return render(request, "cases/identity.html", {"report": report, "identity": identity})
+    return render(request, "cases/identity.html", {"report": report, "identity": opened})
+
+
+# --- roles approved with the Inspektur's key ----------------------------------------------------
 
 
 @staff_required(Role.INSPEKTUR)
 @require_GET
-def identity_requests(request):
-    pending = IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING).select_related(
-        "report", "requester"
+def role_requests(request):
+    return render(
+        request,
+        "cases/role_requests.html",
+        {
+            "pending": roles.pending(),
+            "root_pending": roles.pending(RoleRequest.Decider.ROOT),
+            "root_form": case_forms.RootApprovalForm(),
+        },
     )
-    return render(request, "cases/identity_requests.html", {"pending": pending})
+
+
+@staff_required(Role.INSPEKTUR)
+@require_POST
+def role_request_decide(request, pk):
+    row = get_object_or_404(roles.pending(decider=None), pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve_root":
+            form = case_forms.RootApprovalForm(request.POST)
+            passphrase = form.cleaned_data["passphrase"] if form.is_valid() else ""
+            written = roles.approve_with_recovery(passphrase, row, acting=request.user)
+            messages.success(
+                request, _("Approved: %(n)d report keys sealed to them.") % {"n": written}
+            )
+        elif decision == "approve" and row.decider == RoleRequest.Decider.INSPEKTUR:
+            sealed, missing = roles.approve(row, request.user, request.keyring)
+            messages.success(
+                request,
+                _("Approved: %(n)d report keys sealed to them.") % {"n": sealed}
+                + (
+                    " "
+                    + _(
+                        "%(m)d open reports you cannot open yourself were left out: re-issue "
+                        "them with Key recovery."
+                    )
+                    % {"m": missing}
+                    if missing
+                    else ""
+                ),
+            )
+        elif decision == "deny":
+            roles.deny(row, request.user)
+            messages.success(request, _("The request has been denied."))
+        else:
+            messages.error(request, _("Choose a decision."))
+    except roles.ApprovalError as exc:
+        messages.error(request, exc.message)
+    except accounts_services.RoleError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:role_requests")

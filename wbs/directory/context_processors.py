@@ -11,4 +11,6 @@ def organisation(request):
             "file_mb": settings.WBS_MAX_FILE_BYTES // (1024 * 1024),
             "report_mb": settings.WBS_MAX_REPORT_BYTES // (1024 * 1024),
         },
+        # How many identity custodians must approve before a reporter's identity opens.
+        "identity_quorum": settings.WBS_IDENTITY_QUORUM,
     }

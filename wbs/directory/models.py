@@ -237,6 +237,7 @@ class MessageTemplate(models.Model):
         DONE_REFERRED = "done_dilimpahkan", _("Completed: referred (to reporter)")
         STAFF_WORK = "staff_work", _("E-mail: work is waiting (to staff)")
         STAFF_DIGEST = "staff_digest", _("E-mail: daily digest (to staff)")
+        STAFF_ALERT = "staff_alert", _("E-mail: security alert (to Inspektur and custodians)")
         REPORTER_NOTICE = (
             "reporter_notice",
             _("E-mail: news on a report (to a registered reporter)"),

@@ -180,6 +180,12 @@ TEMPLATES = {
         "Pekerjaan Anda hari ini di {aplikasi}: {jumlah} laporan melewati tenggat atau jatuh "
         "tempo dalam 2 hari kerja. Silakan masuk untuk melihatnya.",
     ),
+    "staff_alert": (
+        "[{aplikasi}] Pemberitahuan keamanan",
+        "Ada perubahan tentang siapa yang memegang kunci di {aplikasi} (peran, persetujuan, "
+        "atur ulang kata sandi atau autentikator, atau permintaan identitas pelapor). Silakan "
+        "masuk dan buka Pemberitahuan untuk melihatnya.",
+    ),
     "reporter_notice": (
         "[{aplikasi}] Ada kabar tentang laporan Anda",
         "Ada perkembangan pada salah satu laporan Anda di {aplikasi}. Silakan masuk untuk "

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wbs.accounts import ratelimit
 from wbs.accounts.pages import logged_out
 from wbs.audit import log
+from wbs.cases import identity
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
 from wbs.cases.models import IdentityMode, Report, public_timeline
@@ -264,6 +265,7 @@ def _report_page(
         "upload_problems": upload_problems or [],
         "account_view": report_id is not None,
         "closing_notice": closing_notice(report),
+        "identity_steps": identity.reporter_steps(report),
         **_report_urls(report_id),
     }
     return render(request, "intake/status_report.html", context, status=status)

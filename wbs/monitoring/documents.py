@@ -8,6 +8,7 @@ whose keyring holds the report's key; this module only lays text out.
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -100,8 +101,15 @@ def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
         ),
         Spacer(1, 3 * mm),
         para(
-            "Kerahasiaan identitas Anda terjamin. Simpan Kode Akses di tempat yang aman dan jangan "
-            "berikan kepada siapa pun."
+            "Bila Anda memberikan identitas, identitas itu disegel dengan kunci tersendiri yang "
+            "tidak dipegang utuh oleh siapa pun, termasuk Inspektur dan administrator. Identitas "
+            "hanya dibuka untuk petugas yang menangani laporan Anda, setelah permintaannya yang "
+            f"beralasan disetujui oleh {settings.WBS_IDENTITY_QUORUM} kustodian identitas selain "
+            "petugas tersebut; setiap langkahnya tercatat."
+        ),
+        Spacer(1, 3 * mm),
+        para(
+            "Simpan Kode Akses di tempat yang aman dan jangan berikan kepada siapa pun."
             if access_code
             else "Tanda terima ini sengaja tidak memuat Kode Akses. Simpan Kode Akses Anda secara "
             "terpisah di tempat yang aman."

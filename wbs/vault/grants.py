@@ -1,18 +1,17 @@
-"""Who holds a report's keys: grants (a report key or identity key sealed to one user's public
-key, or to the organisation recovery key), their creation at submission, hand-over to a new
-handler, removal, and crypto-shredding.
+"""Who holds a report's keys: grants (a report key, or a share of the identity key, sealed to
+one person's listed public key; whole copies of both sealed to the organisation recovery key),
+their creation at submission, hand-over to a new handler, removal, and crypto-shredding.
 
-Callers pass report rows and users; which users receive which keys is decided by the domain
-(wbs.cases.recipients) — this module only seals to the public keys it is given.
+A key is sealed to a person only through their signed listing (wbs.vault.listings): the public
+key used is the one the listing's signature covers. Which listed people receive which keys is
+decided by the domain (wbs.cases.recipients).
 """
 
 from dataclasses import dataclass
 
-from . import crypto
+from . import crypto, listings, shares
 from .keyring import Keyring
-from .keys import public_keys_of
 from .models import AccessCode, KeyGrant, RecoveryKey
-from .recovery import active_recovery_key
 
 REPORT = KeyGrant.KeyKind.REPORT
 IDENTITY = KeyGrant.KeyKind.IDENTITY
@@ -20,20 +19,21 @@ IDENTITY = KeyGrant.KeyKind.IDENTITY
 
 @dataclass(frozen=True)
 class Recipients:
-    """The public keys a new report's keys are sealed to: the recovery key (both keys), the
-    receivers (report key) and the holders (identity key). Looked up once per submission, or
-    once per batch."""
+    """Where a new report's keys go: whole copies to the recovery key; the report key to the
+    receivers; the identity key in shares to the custodians, `k` of them needed (user id →
+    listed public key). Looked up once per submission, or once per batch."""
 
     recovery: RecoveryKey
     receivers: dict[int, bytes]
-    holders: dict[int, bytes]
+    custodians: dict[int, bytes]
+    k: int
 
     @classmethod
-    def of(cls, *, receivers, holders) -> "Recipients":
-        recovery = active_recovery_key()
+    def of(cls, *, receivers: dict[int, bytes], custodians: dict[int, bytes], k: int):
+        recovery = RecoveryKey.objects.filter(active=True).first()
         if recovery is None:
             raise RuntimeError("no active recovery key: run `manage.py init_vault` first")
-        return cls(recovery, public_keys_of(receivers), public_keys_of(holders))
+        return cls(recovery, receivers, custodians, k)
 
 
 def _new_report_grants(keyring: Keyring, report, to: Recipients) -> list[KeyGrant]:
@@ -54,10 +54,7 @@ def _new_report_grants(keyring: Keyring, report, to: Recipients) -> list[KeyGran
     ]
     if keyring.holds(report.pk, IDENTITY):
         grants.append(grant(IDENTITY, to.recovery.public_key))
-        grants += [
-            grant(IDENTITY, public, user_id=user_id, reason="inspektur")
-            for user_id, public in to.holders.items()
-        ]
+        grants += shares.split(keyring, report.pk, to.custodians, to.k)
     return grants
 
 
@@ -67,16 +64,16 @@ def seal_new_reports(keyring: Keyring, reports, to: Recipients) -> None:
     KeyGrant.objects.bulk_create(rows, batch_size=2000)
 
 
-def grant(keyring: Keyring, report, user, kind=REPORT, *, granted_by, reason: str) -> bool:
-    """Seal the key of `kind` held by `keyring` to `user`; False if they have no key pair.
-    Raises NoAccess when the keyring does not hold the key."""
-    key = keyring._key(report.pk, kind)
-    public = public_keys_of([user]).get(user.pk)
+def grant(keyring: Keyring, report, user, *, scopes, granted_by, reason: str) -> bool:
+    """Seal the report key held by `keyring` to `user`'s key as listed for one of `scopes`;
+    False when no such listing verifies. Raises NoAccess when the keyring lacks the key."""
+    key = keyring._key(report.pk, REPORT)
+    public = listings.listed_key(user, scopes)
     if public is None:
         return False
     KeyGrant.objects.update_or_create(
         report=report,
-        key_kind=kind,
+        key_kind=REPORT,
         user=user,
         defaults={
             "sealed_key": crypto.seal(public, key),
@@ -87,9 +84,13 @@ def grant(keyring: Keyring, report, user, kind=REPORT, *, granted_by, reason: st
     return True
 
 
-def grant_in_bulk(keyring: Keyring, pairs, *, reason: str = "forward") -> None:
-    """Seal report keys held by `keyring` to users, for many (report, user) pairs at once."""
-    publics = public_keys_of({user for _report, user in pairs})
+def grant_in_bulk(keyring: Keyring, pairs, *, scopes, reason: str = "forward") -> int:
+    """Seal report keys held by `keyring` to listed users, for many (report, user) pairs at
+    once; reports the keyring cannot open are passed over. Returns the grants written."""
+    users = {user for _report, user in pairs}
+    publics = {}
+    for scope in scopes:
+        publics = {**listings.check(scope, users=users).keys, **publics}
     rows = [
         KeyGrant(
             report=report,
@@ -99,9 +100,10 @@ def grant_in_bulk(keyring: Keyring, pairs, *, reason: str = "forward") -> None:
             reason=reason,
         )
         for report, user in pairs
-        if user.pk in publics
+        if user.pk in publics and keyring.holds(report.pk)
     ]
     KeyGrant.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
 
 
 def revoke(report, user) -> int:

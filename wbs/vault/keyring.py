@@ -28,10 +28,12 @@ class Keyring:
         *,
         user_id: int | None = None,
         private_key: bytes | None = None,
+        signing_key: bytes | None = None,
         reports: dict[str, dict[str, bytes]] | None = None,
     ):
         self.user_id = user_id
         self._private_key = private_key
+        self._signing_key = signing_key
         self._reports = reports or {}
         self._cache: dict[tuple[str, str], bytes] = {}
         self._missing: set[tuple[str, str]] = set()
@@ -52,6 +54,12 @@ class Keyring:
         if ik is not None:
             entry["ik"] = ik
         self._reports[str(report_id)] = entry
+
+    def add_identity_key(self, report_id, ik: bytes) -> None:
+        """An identity key combined from released shares (for this session only)."""
+        self._reports.setdefault(str(report_id), {})["ik"] = ik
+        self._cache.pop((str(report_id), "identity"), None)
+        self._missing.discard((str(report_id), "identity"))
 
     def new_report(self, report_id, *, identity: bool) -> None:
         """Fresh keys for a new report: a report key, and an identity key when `identity`."""
@@ -120,6 +128,11 @@ class Keyring:
             raise NoAccess("private key")
         return self._private_key
 
+    def signing_key(self) -> bytes:
+        if self._signing_key is None:
+            raise NoAccess("signing key")
+        return self._signing_key
+
     # -- (de)serialisation for the session --
 
     def dumps(self) -> bytes:
@@ -127,6 +140,7 @@ class Keyring:
         payload = {
             "u": self.user_id,
             "sk": b64(self._private_key).decode() if self._private_key else None,
+            "sg": b64(self._signing_key).decode() if self._signing_key else None,
             "r": {
                 rid: {k: b64(v).decode() for k, v in entry.items()}
                 for rid, entry in self._reports.items()
@@ -141,6 +155,7 @@ class Keyring:
         return cls(
             user_id=payload["u"],
             private_key=b64(payload["sk"]) if payload["sk"] else None,
+            signing_key=b64(payload["sg"]) if payload.get("sg") else None,
             reports={
                 rid: {k: b64(v) for k, v in entry.items()} for rid, entry in payload["r"].items()
             },

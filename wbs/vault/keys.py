@@ -1,17 +1,22 @@
-"""User key pairs: an X25519 key pair per staff user and registered reporter, its private key
-wrapped under Argon2id of the password (cost stored beside it, raised on the next log-in)."""
+"""User key pairs: per staff user and registered reporter an X25519 key pair (grants are sealed
+to it) and an Ed25519 signing key (an Inspektur signs listings with it). Both private halves
+are wrapped together under Argon2id of the password, the cost stored beside them and raised on
+the next log-in; key pairs made before signing keys existed get one at that log-in."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import crypto
-from .models import KeyGrant, UserKeyPair
+from . import crypto, signing
+from .models import KeyGrant, RecipientListing, UserKeyPair
 
 _PK_AD = b"wbs:v1:user_private_key"
+_KEY = crypto.KEY_BYTES
 
 
 def wrap(secret: bytes, private_key: bytes, ad: bytes) -> dict:
-    """A private key wrapped under Argon2id of `secret` at today's cost: the columns to store
-    (salt, wrapped_private_key, opslimit, memlimit)."""
+    """Private key material wrapped under Argon2id of `secret` at today's cost: the columns to
+    store (salt, wrapped_private_key, opslimit, memlimit)."""
     ops, mem = settings.WBS_PASSWORD_OPSLIMIT, settings.WBS_PASSWORD_MEMLIMIT
     salt = crypto.new_salt()
     wrapping_key = crypto.derive_key(secret, salt, opslimit=ops, memlimit=mem)
@@ -24,7 +29,7 @@ def wrap(secret: bytes, private_key: bytes, ad: bytes) -> dict:
 
 
 def unwrap(secret: bytes, row, ad: bytes) -> bytes | None:
-    """The private key wrapped in `row` (a UserKeyPair or RecoveryKey), or None."""
+    """The key material wrapped in `row` (a UserKeyPair or RecoveryKey), or None."""
     wrapping_key = crypto.derive_key(secret, row.salt, opslimit=row.opslimit, memlimit=row.memlimit)
     try:
         return crypto.decrypt(wrapping_key, row.wrapped_private_key, ad=ad)
@@ -39,49 +44,77 @@ def is_current_cost(row) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Unlocked:
+    private_key: bytes
+    signing_key: bytes
+
+
+def split_material(material: bytes) -> tuple[bytes, bytes | None]:
+    """(X25519 private key, Ed25519 seed or None for material wrapped before seeds existed)."""
+    return material[:_KEY], (material[_KEY:] or None)
+
+
 def _ad(user) -> bytes:
     return _PK_AD + str(user.pk).encode()
 
 
+def _columns(user, password: str, private: bytes, seed: bytes) -> dict:
+    return {
+        **wrap(password.encode(), private + seed, _ad(user)),
+        "verify_key": signing.verify_key_of(seed),
+    }
+
+
 def create_user_keypair(user, password: str) -> UserKeyPair:
     """Give `user` a fresh key pair wrapped under `password`. Replaces any earlier pair: grants
-    sealed to the old public key are removed (the recovery key's copies remain, from which the
-    Inspektur re-issues them)."""
-    KeyGrant.objects.filter(user=user).delete()
+    and listings of the old public key are removed (the recovery key's copies remain, from
+    which keys are re-issued once an Inspektur lists the person again)."""
+    forget_keys(user)
     public, private = crypto.new_keypair()
+    _verify, seed = signing.new_signing_key()
     keypair, _ = UserKeyPair.objects.update_or_create(
         user=user,
-        defaults={
-            "public_key": public,
-            **wrap(password.encode(), private, _ad(user)),
-            "sealed_profile": None,
-        },
+        defaults={"public_key": public, **_columns(user, password, private, seed)},
     )
     return keypair
 
 
-def unlock_private_key(user, password: str) -> bytes | None:
-    """The user's private key, or None if they have no key pair or the password does not fit.
-    A key wrapped at an older cost is re-wrapped at today's."""
+def forget_keys(user, *, keep_pair: bool = False) -> None:
+    """Remove every grant sealed to `user` and every listing of them; with `keep_pair` False,
+    their key pair too (it then has to be made again under a password they choose)."""
+    KeyGrant.objects.filter(user=user).delete()
+    RecipientListing.objects.filter(user=user).delete()
+    if not keep_pair:
+        UserKeyPair.objects.filter(user=user).delete()
+
+
+def unlock(user, password: str) -> Unlocked | None:
+    """The user's private and signing keys, or None if they have no key pair or the password
+    does not fit. Re-wrapped at today's cost, with a new signing key where there was none."""
     keypair = UserKeyPair.objects.filter(user=user).first()
     if keypair is None:
         return None
-    private = unwrap(password.encode(), keypair, _ad(user))
-    if private is not None and not is_current_cost(keypair):
-        rewrap_private_key(user, private, password)
-    return private
+    material = unwrap(password.encode(), keypair, _ad(user))
+    if material is None:
+        return None
+    private, seed = split_material(material)
+    if seed is None or not is_current_cost(keypair):
+        seed = seed or signing.new_signing_key()[1]
+        UserKeyPair.objects.filter(user=user).update(**_columns(user, password, private, seed))
+    return Unlocked(private, seed)
 
 
-def rewrap_private_key(user, private_key: bytes, new_password: str) -> None:
-    """Password change: the same key pair, wrapped under the new password (and current cost)."""
-    UserKeyPair.objects.filter(user=user).update(
-        **wrap(new_password.encode(), private_key, _ad(user))
-    )
+def unlock_private_key(user, password: str) -> bytes | None:
+    unlocked = unlock(user, password)
+    return unlocked.private_key if unlocked else None
 
 
 def rewrap_for_session(user, keyring, new_password: str) -> None:
-    """Password change: re-wrap the private key the session's keyring holds."""
-    rewrap_private_key(user, keyring.private_key(), new_password)
+    """Password change: the same keys, wrapped under the new password (and current cost)."""
+    UserKeyPair.objects.filter(user=user).update(
+        **_columns(user, new_password, keyring.private_key(), keyring.signing_key())
+    )
 
 
 def public_keys_of(users) -> dict[int, bytes]:

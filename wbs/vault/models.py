@@ -17,6 +17,9 @@ class RecoveryKey(models.Model):
 
     public_key = models.BinaryField(max_length=32)
     wrapped_private_key = models.BinaryField()
+    # The trust root: an Ed25519 key pair whose verify key's fingerprint is pinned outside the
+    # database (WBS_TRUST_ROOT); its signing seed is wrapped with the private key (wbs.vault.keys).
+    verify_key = models.BinaryField(max_length=32, null=True)
     salt = models.BinaryField(max_length=16)
     opslimit = models.PositiveIntegerField()
     memlimit = models.PositiveBigIntegerField()
@@ -36,13 +39,15 @@ class RecoveryKey(models.Model):
 
 
 class UserKeyPair(models.Model):
-    """A user's X25519 key pair; the private key is wrapped under Argon2id of their password."""
+    """A user's X25519 key pair (and, for staff, an Ed25519 signing key pair); the private keys
+    are wrapped under Argon2id of their password."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="keypair"
     )
     public_key = models.BinaryField(max_length=32)
     wrapped_private_key = models.BinaryField()
+    verify_key = models.BinaryField(max_length=32, null=True)
     salt = models.BinaryField(max_length=16)
     opslimit = models.PositiveIntegerField()
     memlimit = models.PositiveBigIntegerField()
@@ -63,6 +68,7 @@ class KeyGrant(models.Model):
     class KeyKind(models.TextChoices):
         REPORT = "report", _("report key")
         IDENTITY = "identity", _("identity key")
+        IDENTITY_SHARE = "share", _("share of the identity key")
 
     report = models.ForeignKey(
         settings.WBS_VAULT_REPORT_MODEL, on_delete=models.CASCADE, related_name="key_grants"
@@ -111,6 +117,47 @@ class KeyGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_kind} grant for report {self.report_id}"
+
+
+class SigningCertificate(models.Model):
+    """The trust root's signature over one Inspektur signing key (wbs.vault.signing). Kept
+    after the holder's key is replaced: listings it signed stay valid."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signing_certificates"
+    )
+    verify_key = models.BinaryField(max_length=32, unique=True)
+    signature = models.BinaryField()
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signing certificate")
+
+    def __str__(self) -> str:
+        return f"Certificate of user {self.user_id}"
+
+
+class RecipientListing(models.Model):
+    """One person's public key listed for a scope, signed by a certified Inspektur or by the
+    root (`signer`: the signer's verify key in hex, or "root"). wbs.vault.listings."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listings"
+    )
+    scope = models.CharField(max_length=12)
+    public_key = models.BinaryField(max_length=32)
+    signer = models.CharField(max_length=64)
+    signature = models.BinaryField()
+    created_on = models.DateField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope"], name="one_listing_per_scope")
+        ]
+        verbose_name = _("recipient listing")
+
+    def __str__(self) -> str:
+        return f"Listing {self.scope} of user {self.user_id}"
 
 
 class AccessCode(models.Model):

@@ -14,7 +14,6 @@ from wbs.accounts.models import Role, RoleAssignment
 from wbs.administration import health
 from wbs.audit.models import AuditEvent
 from wbs.directory.models import OrganisationProfile
-from wbs.vault import keys
 from wbs.vault.models import UserKeyPair
 
 pytestmark = pytest.mark.django_db
@@ -138,20 +137,15 @@ def _shown_password(response) -> str:
     return re.search(r'<p class="big-code">(.*?)</p>', response.content.decode()).group(1)
 
 
-def test_new_user_gets_a_key_pair(staff, as_staff):
-    from django.contrib.auth import get_user_model
-
-    _create(as_staff("admin"))
-    user = get_user_model().objects.get(username="baru")
-    assert UserKeyPair.objects.filter(user=user).exists()
-
-
-def test_new_user_temporary_password_unlocks_the_key(staff, as_staff):
+def test_new_user_gets_no_key_pair_until_they_choose_a_password(staff, as_staff):
+    """The administrator saw the temporary password: a key pair made under it would be theirs
+    to unlock. It is made at the first log-in, under the password the person chooses."""
     from django.contrib.auth import get_user_model
 
     password = _shown_password(_create(as_staff("admin")))
     user = get_user_model().objects.get(username="baru")
-    assert user.check_password(password) and keys.unlock_private_key(user, password)
+    assert user.check_password(password) and user.password_set_by_other
+    assert not UserKeyPair.objects.filter(user=user).exists()
 
 
 def test_temporary_password_is_shown_only_once(staff, as_staff):
@@ -173,10 +167,9 @@ def test_new_user_roles_are_given_and_audited(staff, as_staff):
     assert AuditEvent.objects.filter(verb="user.created", target_id=str(user.pk)).count() == 1
 
 
-def test_new_user_case_role_waits_for_a_second_administrator(staff, as_staff):
-    """The creating administrator sees the temporary password and could log in as the new
-    account: a case role (here Verifikator, who receives every new report's key) must not be
-    given by one administrator alone."""
+def test_new_user_case_role_waits_for_an_inspektur(staff, as_staff):
+    """A case role (here Verifikator, who receives every new report's key) is not the
+    administrators' to give: it waits for an Inspektur's approval with their key."""
     from django.contrib.auth import get_user_model
 
     from wbs.accounts import services as accounts
@@ -186,12 +179,13 @@ def test_new_user_case_role_waits_for_a_second_administrator(staff, as_staff):
     user = get_user_model().objects.get(username="baru")
     assert not user.has_role(Role.VERIFIKATOR)
     row = RoleRequest.objects.get(user=user, role=Role.VERIFIKATOR, state="pending")
+    assert row.decider == "inspektur"
     assert str(Role.VERIFIKATOR.label) in response.content.decode()  # listed as waiting
-    with pytest.raises(accounts.RoleError):
-        accounts.decide_role_request(row, acting=staff["admin"], approve=True)
     second = make_staff("admin-kedua", [Role.ADMIN])
-    accounts.decide_role_request(row, acting=second, approve=True)
-    assert get_user_model().objects.get(username="baru").has_role(Role.VERIFIKATOR)
+    for admin in (staff["admin"], second):
+        with pytest.raises(accounts.RoleError):
+            accounts.decide_role_request(row, acting=admin, approve=True)
+    assert not get_user_model().objects.get(username="baru").has_role(Role.VERIFIKATOR)
 
 
 def test_new_penelaah_needs_an_irban_area(staff, as_staff):
@@ -228,15 +222,20 @@ def test_penelaah_cannot_lose_their_irban_area(staff, as_staff):
     [[Role.ADMIN, Role.VERIFIKATOR], [Role.VERIFIKATOR, Role.ADMIN]],
     ids=["admin-first", "verifikator-first (browser order)"],
 )
-def test_new_administrator_gets_no_case_role_without_a_second_admin(staff, as_staff, order):
-    """A new user created with both the admin role and a case role is an administrator with a
-    case role: the case role must wait for a second administrator, whatever the form's order."""
+def test_new_user_cannot_be_administrator_and_case_handler(staff, as_staff, order):
+    """Separation of duties: the form refuses the Administrator role next to a case role,
+    whatever the order, and nothing is created."""
     from django.contrib.auth import get_user_model
 
-    _create(as_staff("admin"), roles=order)
-    user = get_user_model().objects.get(username="baru")
-    assert user.has_role(Role.ADMIN)
-    assert not user.has_role(Role.VERIFIKATOR)
+    response = as_staff("admin").post(f"{A}pengguna/baru/", {**NEW_USER, "roles": order})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "roles": [
+            "Administrator tidak pernah memegang peran penanganan laporan, dan pemegang peran "
+            "penanganan laporan tidak pernah menjadi administrator."
+        ]
+    }
+    assert not get_user_model().objects.filter(username="baru").exists()
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -299,11 +298,13 @@ CHECKS = [
     "Last backup",
     "Disk space",
     "Recovery key",
+    "Trust root (WBS_TRUST_ROOT)",
+    "Identity custodians",
     "Antivirus (ClamAV)",
 ]
 
 
-def test_health_checks_are_the_eight(staff):
+def test_health_checks_are_the_ten(staff):
     with translation.override("en"):
         assert [c.name for c in health.run_checks()] == CHECKS
 
@@ -326,6 +327,26 @@ def test_health_database_and_store_are_ok(staff):
     with translation.override("en"):
         checks = {c.name: c.ok for c in health.run_checks()}
     assert checks["Database"] and checks["Attachment store"] and checks["Recovery key"]
+
+
+def test_health_trust_root_and_custodians_are_ok_with_the_personas(staff):
+    with translation.override("en"):
+        checks = {c.name: c for c in health.run_checks()}
+    assert checks["Trust root (WBS_TRUST_ROOT)"].ok
+    assert checks["Identity custodians"].ok
+    assert checks["Identity custodians"].detail == "3 listed, 2 needed to open an identity"
+
+
+def test_health_flags_a_trust_root_that_is_not_pinned_or_does_not_match(staff, settings):
+    settings.WBS_TRUST_ROOT = ""
+    with translation.override("en"):
+        checks = {c.name: c for c in health.run_checks()}
+    assert not checks["Trust root (WBS_TRUST_ROOT)"].ok
+    assert not checks["Identity custodians"].ok  # nothing verifies without the root
+    settings.WBS_TRUST_ROOT = "ABCD-" * 15 + "ABCD"
+    with translation.override("en"):
+        checks = {c.name: c for c in health.run_checks()}
+    assert "does not match" in checks["Trust root (WBS_TRUST_ROOT)"].detail
 
 
 def test_health_without_a_backup_is_a_problem(staff):

@@ -231,8 +231,11 @@ def test_a_backup_made_before_models_moved_still_restores(staff, recovery, tmp_p
     from wbs.cases.models import ReporterNotice
 
     report, _code = fx.submit_with_attachment(title="JUDUL-LAMA-2RT")
-    RoleRequest.objects.create(user=staff["pj"], role="verifikator", requested_by=staff["admin"])
+    RoleRequest.objects.create(
+        user=staff["pembina"], role="verifikator", requested_by=staff["admin"]
+    )
     ReporterNotice.objects.create(report=report, user=staff["pembina"])
+    requests = RoleRequest.objects.count()  # with the personas' approvals
     folder = tmp_path / "old-backup"
     call_command("backup", output=str(folder), **_quiet())
     dump = folder / "database.json"
@@ -252,5 +255,6 @@ def test_a_backup_made_before_models_moved_still_restores(staff, recovery, tmp_p
         },
     }
     call_command("restore", str(folder), **_quiet())
-    assert RoleRequest.objects.get().role == "verifikator"
+    assert RoleRequest.objects.get(user=staff["pembina"]).role == "verifikator"
+    assert RoleRequest.objects.count() == requests
     assert ReporterNotice.objects.get().report_id == report.pk

@@ -44,3 +44,11 @@ def test_item41_postgres_with_peer_socket_or_password_passes(settings):
 def test_item41_clamd_over_tcp_is_flagged_and_its_socket_is_not(settings):
     assert _ids(settings, clamav="tcp:127.0.0.1:3310") == ["wbs.W043"]
     assert _ids(settings, clamav="unix:/run/clamav/clamd.ctl") == []
+
+
+def test_an_unpinned_trust_root_is_flagged_and_a_fingerprint_passes():
+    from wbs.administration.checks import trust_root_problems
+
+    assert [w.id for w in trust_root_problems("")] == ["wbs.W044"]
+    assert [w.id for w in trust_root_problems("not-a-fingerprint")] == ["wbs.W044"]
+    assert trust_root_problems("ABCD-" * 15 + "ABCD") == []

@@ -9,7 +9,7 @@ from conftest import PASSWORD, login_staff
 from wbs.cases import sealing
 from wbs.cases.models import IdentityRequest, Report, Status
 from wbs.intake.tests.factories import submit
-from wbs.vault import filecheck, grants, keys, uploads
+from wbs.vault import filecheck, grants, keys, listings, uploads
 from wbs.vault.keyring import Keyring
 
 # Plaintext markers: none of them may appear where the user holds no key, nor in the audit trail.
@@ -37,6 +37,8 @@ METHOD = {
     "cases:identity_request": "post",
     "cases:identity_view": "post",
     "cases:identity_decide": "post",
+    "cases:role_requests": "get",
+    "cases:role_request_decide": "post",
     "monitoring:audit": "get",
     "monitoring:dashboard": "get",
     "monitoring:recap": "get",
@@ -44,8 +46,12 @@ METHOD = {
 }
 
 
-def keyring_of(user) -> Keyring:
-    return Keyring(user_id=user.pk, private_key=keys.unlock_private_key(user, PASSWORD))
+def keyring_of(user, password=PASSWORD) -> Keyring:
+    """The keyring a log-in of `user` would hold (private and signing keys, no report yet)."""
+    unlocked = keys.unlock(user, password)
+    return Keyring(
+        user_id=user.pk, private_key=unlocked.private_key, signing_key=unlocked.signing_key
+    )
 
 
 def put_in_state(report, status, **fields):
@@ -60,8 +66,8 @@ def checked_upload(name=FILE_NAME, data=FILE_TEXT):
 
 
 def confidential_report(*, title=TITLE, name=IDENTITY_NAME, with_file=True, **kwargs):
-    """A report with a sealed identity (and an attachment): grants go to Verifikator and
-    Inspektur, the identity key to the Inspektur only."""
+    """A report with a sealed identity (and an attachment): report-key grants go to the
+    Verifikator and the Inspektur, identity-key shares to the custodians."""
     report, _receipt = submit(
         title=title,
         identity=sealing.IdentityData(name=name, nip="198001012005011001"),
@@ -74,7 +80,15 @@ def confidential_report(*, title=TITLE, name=IDENTITY_NAME, with_file=True, **kw
 def assign(report, penelaah, staff, status=Status.DITELAAH):
     """Hand the report to `penelaah` as a forward would: assignee, wilayah and a key grant."""
     put_in_state(report, status, assignee=penelaah, wilayah=penelaah.wilayah)
-    grants.grant(keyring_of(staff["verifikator"]), report, penelaah, granted_by=None, reason="test")
+    granted = grants.grant(
+        keyring_of(staff["verifikator"]),
+        report,
+        penelaah,
+        scopes=[listings.HANDLER],
+        granted_by=None,
+        reason="test",
+    )
+    assert granted, "the Penelaah is not listed"
     return report
 
 
@@ -100,9 +114,18 @@ def with_documents(report, staff):
 
 
 def identity_request(report, requester, reason=REASON) -> IdentityRequest:
-    from wbs.cases import services
+    from wbs.cases import identity
 
-    return services.request_identity(keyring_of(requester), report, requester, reason)
+    return identity.request(keyring_of(requester), report, requester, reason)
+
+
+def approve_identity(row, custodians, reason="Disetujui.") -> IdentityRequest:
+    """Each of `custodians` approves the identity request with their own keyring."""
+    from wbs.cases import identity
+
+    for custodian in custodians:
+        row = identity.decide(keyring_of(custodian), row, custodian, approve=True, reason=reason)
+    return row
 
 
 def logged_in(user) -> Client:

@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import make_staff
+from wbs.accounts.models import Role, RoleRequest
 from wbs.cases import urls as case_urls
 from wbs.cases.forms import ACTION_FORMS
 from wbs.cases.models import IdentityRequest, Report, Status
@@ -20,6 +22,7 @@ from wbs.cases.tests.helpers import (
     METHOD,
     REVIEW,
     TITLE,
+    approve_identity,
     assign,
     confidential_report,
     identity_request,
@@ -55,7 +58,11 @@ def world(staff):
     report = confidential_report()
     assign(report, staff["penelaah"], staff)
     request = identity_request(report, staff["verifikator"])
-    return {"report": report, "request": request, "staff": staff}
+    newcomer = make_staff("pendatang", [])
+    role_request = RoleRequest.objects.create(
+        user=newcomer, role=Role.VERIFIKATOR, requested_by=staff["admin"], decider="inspektur"
+    )
+    return {"report": report, "request": request, "role_request": role_request, "staff": staff}
 
 
 def url_for(name, world, action="start_verification"):
@@ -64,6 +71,7 @@ def url_for(name, world, action="start_verification"):
         "number": report.registration_number,
         "attachment_id": report.attachments.get().pk,
         "request_id": world["request"].pk,
+        "pk": world["role_request"].pk,
         "action": action,
     }
     return reverse(name, kwargs={p: values[p] for p in ROUTES[name]})
@@ -90,6 +98,7 @@ def post_data(name, world, action="start_verification"):
         "cases:review": REVIEW,
         "cases:identity_request": {"reason": "Perlu konfirmasi."},
         "cases:identity_decide": {"decision": "approve", "reason": "Disetujui."},
+        "cases:role_request_decide": {"decision": "approve"},
     }.get(name, {})
 
 
@@ -163,7 +172,13 @@ def test_penanggung_jawab_without_a_grant_reads_no_content(world, name):
         ("cases:inbox", "admin"),
         ("cases:identity_requests", "verifikator"),
         ("cases:identity_requests", "penelaah"),
-        ("cases:identity_requests", "pj"),
+        ("cases:identity_requests", "pembina"),
+        ("cases:role_requests", "verifikator"),
+        ("cases:role_requests", "custodian"),
+        ("cases:role_requests", "admin"),
+        ("cases:role_request_decide", "verifikator"),
+        ("cases:role_request_decide", "pj"),
+        ("cases:role_request_decide", "admin"),
         ("cases:identity_requests", "admin"),
         ("monitoring:audit", "verifikator"),
         ("monitoring:audit", "penelaah"),
@@ -176,6 +191,7 @@ def test_penanggung_jawab_without_a_grant_reads_no_content(world, name):
         ("cases:identity_view", "pj"),
         ("cases:identity_decide", "verifikator"),
         ("cases:identity_decide", "penelaah"),
+        ("cases:identity_decide", "admin"),
         ("cases:review", "verifikator"),
         ("cases:message", "pj"),
     ],
@@ -230,7 +246,11 @@ ALLOWED = [
     ("cases:inbox", "verifikator", 200),
     ("cases:inbox", "penelaah", 200),
     ("cases:inbox", "pj", 200),
+    ("cases:home", "custodian", 302),
     ("cases:identity_requests", "inspektur", 200),
+    ("cases:identity_requests", "custodian", 200),
+    ("cases:role_requests", "inspektur", 200),
+    ("cases:role_request_decide", "inspektur", 302),
     ("cases:case", "verifikator", 200),
     ("cases:case", "penelaah", 200),
     ("cases:case", "inspektur", 200),
@@ -242,8 +262,8 @@ ALLOWED = [
     ("cases:download", "penelaah", 200),
     ("cases:download_original", "inspektur", 200),
     ("cases:identity_request", "penelaah", 302),
-    ("cases:identity_view", "inspektur", 200),
     ("cases:identity_decide", "inspektur", 302),
+    ("cases:identity_decide", "custodian", 302),
     ("monitoring:audit", "inspektur", 200),
     ("monitoring:audit", "pj", 200),
     ("monitoring:audit", "pembina", 200),
@@ -291,6 +311,20 @@ def test_documents_refused_without_a_grant(world, name, persona):
     assert_leaks_nothing(response)
 
 
+def test_identity_view_opens_only_for_the_requester_once_approved(world):
+    staff = world["staff"]
+    name = "cases:identity_view"
+    assert call(logged_in(staff["verifikator"]), name, world).status_code == 404
+    approve_identity(world["request"], [staff["inspektur"], staff["custodian"]])
+    response = call(logged_in(staff["verifikator"]), name, world)
+    assert response.status_code == 200
+    assert IDENTITY_NAME.encode() in response.content
+    for persona in ("inspektur", "custodian", "penelaah"):
+        response = call(logged_in(staff[persona]), name, world)
+        assert response.status_code in (403, 404)
+        assert_leaks_nothing(response)
+
+
 def test_download_is_an_attachment_with_the_file(world):
     response = call(logged_in(world["staff"]["verifikator"]), "cases:download", world)
     assert response["Content-Disposition"].startswith("attachment")
@@ -303,6 +337,8 @@ WRONG_METHOD_PERSONA = {
     "cases:identity_requests": "inspektur",
     "cases:identity_decide": "inspektur",
     "cases:identity_view": "inspektur",
+    "cases:role_requests": "inspektur",
+    "cases:role_request_decide": "inspektur",
     "cases:review": "penelaah",
     "monitoring:audit": "inspektur",
     "monitoring:dashboard": "inspektur",

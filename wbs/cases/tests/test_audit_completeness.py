@@ -19,6 +19,7 @@ from wbs.cases.tests.helpers import (
     REASON,
     TITLE,
     WEB_ACTIONS,
+    approve_identity,
     assign,
     confidential_report,
     identity_request,
@@ -118,7 +119,10 @@ def test_refused_view_writes_no_viewing_event(staff, report, persona):
 
 
 def test_identity_view_writes_one_identity_viewed(staff, report):
-    client = logged_in(staff["inspektur"])
+    approve_identity(
+        identity_request(report, staff["verifikator"]), [staff["pj"], staff["custodian"]]
+    )
+    client = logged_in(staff["verifikator"])
     events = Events()
     client.post(reverse("cases:identity_view", args=[_number(report)]))
     assert events.verbs() == ["identity.viewed"]
@@ -138,9 +142,20 @@ def test_identity_decision_writes_one_event(staff, report, decision, verb):
     pending = identity_request(report, staff["verifikator"])
     client = logged_in(staff["inspektur"])
     events = Events()
-    url = reverse("cases:identity_decide", args=[_number(report), pending.pk])
+    url = reverse("cases:identity_decide", args=[pending.pk])
     client.post(url, {"decision": decision, "reason": REASON})
     assert events.verbs() == [verb]
+
+
+def test_the_kth_approval_writes_one_identity_released(staff, report):
+    pending = approve_identity(identity_request(report, staff["verifikator"]), [staff["pj"]])
+    client = logged_in(staff["inspektur"])
+    events = Events()
+    client.post(
+        reverse("cases:identity_decide", args=[pending.pk]),
+        {"decision": "approve", "reason": REASON},
+    )
+    assert events.verbs() == ["identity.released"]
 
 
 # --- workflow ----------------------------------------------------------------------------------
@@ -168,13 +183,15 @@ def test_no_audit_payload_contains_plaintext(staff, report):
     verifikator.post(reverse("cases:message", args=[number]), {"body": MESSAGE})
     verifikator.post(reverse("cases:note", args=[number]), {"body": MESSAGE})
     verifikator.post(reverse("cases:identity_request", args=[number]), {"reason": REASON})
-    inspektur = logged_in(staff["inspektur"])
     pending = IdentityRequest.objects.get()
-    inspektur.post(
-        reverse("cases:identity_decide", args=[number, pending.pk]),
-        {"decision": "approve", "reason": REASON},
-    )
-    inspektur.post(reverse("cases:identity_view", args=[number]))
+    for custodian in ("inspektur", "custodian"):
+        logged_in(staff[custodian]).post(
+            reverse("cases:identity_decide", args=[pending.pk]),
+            {"decision": "approve", "reason": REASON},
+        )
+    assert IdentityRequest.objects.get().state == "approved"
+    verifikator.post(reverse("cases:identity_view", args=[number]))
+    assert AuditEvent.objects.filter(verb="identity.viewed").count() == 1
     for action in ("start_verification", "reject"):
         actor, data = prepare_action(report, action, staff)
         logged_in(actor).post(reverse("cases:action", args=[number, action]), data)

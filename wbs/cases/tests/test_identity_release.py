@@ -1,6 +1,8 @@
-"""Identity release (docs/design/product.md §5): a reasoned request, decided by a *different*
-Inspektur who holds the identity key; the key is sealed to the requester only on approval; every
-step is audited; the reporter is told when the installation says so."""
+"""Identity release (docs/design/product.md §5, ADR 0013): nobody holds a standing identity key.
+A handler asks with a reason; k identity custodians other than the requester approve, each
+releasing their share of the identity key to the requester; the requester's session combines
+the shares. Every step is audited and alerted; the reporter is told when the installation says
+so. The attacks on it (forged rows, one custodian alone, reused shares) are here too."""
 
 import pytest
 from django.test import Client
@@ -8,15 +10,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from conftest import PASSWORD
-from wbs.accounts.models import Role
-from wbs.accounts.services import create_staff_user
+from conftest import make_staff
+from wbs.accounts.models import Alert, Role
 from wbs.audit.models import AuditEvent
-from wbs.cases import sealing, services
-from wbs.cases.models import IdentityRequest, Message
+from wbs.cases import identity, sealing
+from wbs.cases.models import IdentityDecision, IdentityRequest
 from wbs.cases.tests.helpers import (
     IDENTITY_NAME,
     REASON,
+    approve_identity,
     assign,
     keyring_of,
     logged_in,
@@ -24,36 +26,24 @@ from wbs.cases.tests.helpers import (
 )
 from wbs.directory.models import OrganisationProfile
 from wbs.intake.tests.factories import submit
-from wbs.vault import grants
+from wbs.vault import crypto, shares
 from wbs.vault.keyring import NoAccess
-from wbs.vault.models import KeyGrant
+from wbs.vault.models import KeyGrant, RecipientListing
 
 pytestmark = pytest.mark.django_db
 
-NOTICE = (
-    "Your identity has been disclosed to the officer handling your report, with the "
-    "Inspektur's approval, for the handling of the report."
+STEP = (
+    "Your identity was opened for an officer handling your report, after %(k)d identity "
+    "custodians approved the officer's reasoned request."
 )
 
 
 @pytest.fixture
-def people(staff):
-    """The personas plus a second Inspektur created before the report (so holding its
-    identity key)."""
-    return {
-        **staff,
-        "inspektur2": create_staff_user(
-            username="inspektur2", password=PASSWORD, roles=[Role.INSPEKTUR]
-        ),
-    }
-
-
-@pytest.fixture
-def case(people):
+def case(staff):
     report, receipt = submit(
         title="Laporan rahasia", identity=sealing.IdentityData(name=IDENTITY_NAME)
     )
-    assign(report, people["penelaah"], people)
+    assign(report, staff["penelaah"], staff)
     return {"report": report, "receipt": receipt}
 
 
@@ -61,8 +51,8 @@ def number(case):
     return case["report"].registration_number
 
 
-def request_via_web(people, case, persona="penelaah", reason=REASON):
-    client = logged_in(people[persona])
+def request_via_web(staff, case, persona="penelaah", reason=REASON):
+    client = logged_in(staff[persona])
     response = client.post(
         reverse("cases:identity_request", args=[number(case)]), {"reason": reason}
     )
@@ -70,180 +60,310 @@ def request_via_web(people, case, persona="penelaah", reason=REASON):
     return client
 
 
-def decide_via_web(people, case, persona, decision, pending=None):
+def decide_via_web(staff, persona, decision, pending=None, reason="Keputusan."):
     pending = pending or IdentityRequest.objects.get()
-    client = logged_in(people[persona])
-    url = reverse("cases:identity_decide", args=[number(case), pending.pk])
-    response = client.post(url, {"decision": decision, "reason": "Keputusan."})
-    assert response.status_code == 302
+    client = logged_in(staff[persona])
+    url = reverse("cases:identity_decide", args=[pending.pk])
+    response = client.post(url, {"decision": decision, "reason": reason})
+    assert response.status_code in (302, 404)
     pending.refresh_from_db()
     return pending
 
 
-def identity_grant(user, report):
-    return KeyGrant.objects.filter(
-        report=report, user=user, key_kind=KeyGrant.KeyKind.IDENTITY
-    ).exists()
+def opens_for(user, report) -> bool:
+    try:
+        identity.open_identity(keyring_of(user), report, user)
+    except identity.IdentityError:
+        return False
+    return True
 
 
 # --- the request ---------------------------------------------------------------------------------
 
 
-def test_request_with_a_reason_is_pending(people, case):
-    request_via_web(people, case)
+def test_request_with_a_reason_is_pending(staff, case):
+    request_via_web(staff, case)
     pending = IdentityRequest.objects.get()
-    assert (pending.state, pending.requester_id) == ("pending", people["penelaah"].pk)
+    assert (pending.state, pending.requester_id) == ("pending", staff["penelaah"].pk)
 
 
-def test_request_reason_is_stored_encrypted(people, case):
-    request_via_web(people, case)
-    assert REASON.encode() not in bytes(IdentityRequest.objects.get().reason_ct)
+def test_request_reason_is_sealed_under_the_report_key_and_to_each_custodian(staff, case):
+    request_via_web(staff, case)
+    pending = IdentityRequest.objects.get()
+    assert REASON.encode() not in bytes(pending.reason_ct)
+    notes = {n.custodian.username: bytes(n.sealed) for n in pending.notes.all()}
+    assert sorted(notes) == ["inspektur", "kustodian", "pj"]
+    assert all(REASON.encode() not in blob for blob in notes.values())
 
 
-def test_request_without_a_reason_is_refused(people, case):
-    request_via_web(people, case, reason="")
+def test_request_without_a_reason_is_refused(staff, case):
+    request_via_web(staff, case, reason="")
     assert not IdentityRequest.objects.exists()
 
 
-def test_pending_request_gives_no_key(people, case):
-    request_via_web(people, case)
-    requester = people["penelaah"]
-    assert not identity_grant(requester, case["report"])
-    with pytest.raises(NoAccess):
-        sealing.open_identity(keyring_of(requester), case["report"])
-
-
-def test_pending_requester_cannot_view_the_identity(people, case):
-    client = request_via_web(people, case)
-    response = client.post(reverse("cases:identity_view", args=[number(case)]))
-    assert response.status_code == 404
-    assert IDENTITY_NAME.encode() not in response.content
-
-
-def test_second_pending_request_by_the_same_user_is_refused(people, case):
-    request_via_web(people, case)
-    request_via_web(people, case)
+def test_second_pending_request_by_the_same_user_is_refused(staff, case):
+    request_via_web(staff, case)
+    request_via_web(staff, case)
     assert IdentityRequest.objects.count() == 1
 
 
-def test_anonymous_report_has_no_identity_to_request(people):
+def test_anonymous_report_has_no_identity_to_request(staff):
     report, _ = submit(title="Anonim")
-    assign(report, people["penelaah"], people)
-    with pytest.raises(services.IdentityError):
-        services.request_identity(keyring_of(people["penelaah"]), report, people["penelaah"], "x")
+    assign(report, staff["penelaah"], staff)
+    with pytest.raises(identity.IdentityError):
+        identity.request(keyring_of(staff["penelaah"]), report, staff["penelaah"], "x")
 
 
-def test_inspektur_queue_lists_the_pending_request(people, case):
-    request_via_web(people, case)
-    response = logged_in(people["inspektur"]).get(reverse("cases:identity_requests"))
-    assert number(case).encode() in response.content
+def test_a_penelaah_of_another_report_cannot_ask(staff, case):
+    with pytest.raises(identity.IdentityError):
+        identity.request(
+            keyring_of(staff["penelaah_other"]), case["report"], staff["penelaah_other"], "x"
+        )
+
+
+def test_pending_request_opens_nothing(staff, case):
+    client = request_via_web(staff, case)
+    response = client.post(reverse("cases:identity_view", args=[number(case)]))
+    assert response.status_code == 404
+    assert IDENTITY_NAME.encode() not in response.content
+    assert not opens_for(staff["penelaah"], case["report"])
+
+
+def test_custodian_queue_shows_the_reason_even_without_the_report_key(staff, case):
+    request_via_web(staff, case)
+    custodian = staff["custodian"]
+    assert not KeyGrant.objects.filter(user=custodian, key_kind="report").exists()
+    response = logged_in(custodian).get(reverse("cases:identity_requests"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert number(case) in page and REASON in page
+    assert IDENTITY_NAME not in page and "Laporan rahasia" not in page
+
+
+def test_the_requesters_own_queue_does_not_offer_their_request(staff, case):
+    request_via_web(staff, case, persona="inspektur")
+    response = logged_in(staff["inspektur"]).get(reverse("cases:identity_requests"))
+    assert number(case).encode() not in response.content
 
 
 # --- the decision ------------------------------------------------------------------------------
 
 
-def test_requesting_inspektur_cannot_approve_their_own_request(people, case):
-    report = case["report"]
-    late = create_staff_user(username="inspektur3", password=PASSWORD, roles=[Role.INSPEKTUR])
-    grants.grant(keyring_of(people["verifikator"]), report, late, granted_by=None, reason="t")
-    pending = services.request_identity(keyring_of(late), report, late, REASON)
-    with pytest.raises(services.IdentityError):
-        services.decide_identity(keyring_of(late), pending, late, approve=True, reason="x")
-    decide_via_web({**people, "late": late}, case, "late", "approve", pending)
-    assert pending.state == "pending" and not identity_grant(late, report)
-
-
-def test_inspektur_without_the_identity_key_cannot_approve(people, case):
-    """An Inspektur who joined after the report holds no identity key: approval fails closed."""
-    request_via_web(people, case)
-    late = create_staff_user(username="inspektur3", password=PASSWORD, roles=[Role.INSPEKTUR])
-    grants.grant(
-        keyring_of(people["verifikator"]), case["report"], late, granted_by=None, reason="t"
-    )
-    pending = decide_via_web({**people, "late": late}, case, "late", "approve")
+def test_one_approval_is_not_enough(staff, case):
+    request_via_web(staff, case)
+    pending = decide_via_web(staff, "custodian", "approve")
     assert pending.state == "pending"
-    assert not identity_grant(people["penelaah"], case["report"])
+    assert pending.decisions.get().released_share
+    assert not opens_for(staff["penelaah"], case["report"])
 
 
-def test_only_an_inspektur_may_decide(people, case):
-    request_via_web(people, case)
-    pending = IdentityRequest.objects.get()
-    with pytest.raises(services.IdentityError):
-        services.decide_identity(
-            keyring_of(people["verifikator"]),
-            pending,
-            people["verifikator"],
-            approve=True,
-            reason="x",
-        )
-
-
-def test_different_inspektur_approves_and_the_requester_can_open_it(people, case):
-    request_via_web(people, case)
-    pending = decide_via_web(people, case, "inspektur2", "approve")
-    requester = people["penelaah"]
-    assert pending.state == "approved" and pending.decided_by_id == people["inspektur2"].pk
-    assert identity_grant(requester, case["report"])
-    assert sealing.open_identity(keyring_of(requester), case["report"]).name == IDENTITY_NAME
-
-
-def test_after_approval_the_requester_sees_the_identity_page(people, case):
-    client = request_via_web(people, case)
-    decide_via_web(people, case, "inspektur", "approve")
+def test_k_approvals_release_the_identity_to_the_requester(staff, case):
+    client = request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "approve")
+    pending = decide_via_web(staff, "pj", "approve")
+    assert pending.state == "approved" and pending.decided_by_id == staff["pj"].pk
     response = client.post(reverse("cases:identity_view", args=[number(case)]))
     assert response.status_code == 200
     assert IDENTITY_NAME.encode() in response.content
 
 
-def test_denial_gives_no_key(people, case):
-    request_via_web(people, case)
-    pending = decide_via_web(people, case, "inspektur2", "deny")
+def test_after_release_nobody_else_opens_the_identity(staff, case):
+    request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "approve")
+    decide_via_web(staff, "pj", "approve")
+    for persona in ("custodian", "pj", "inspektur", "verifikator"):
+        assert not opens_for(staff[persona], case["report"])
+        with pytest.raises(NoAccess):
+            sealing.open_identity(keyring_of(staff[persona]), case["report"])
+    # No whole identity key was sealed to any person.
+    assert not KeyGrant.objects.filter(key_kind="identity", user__isnull=False).exists()
+
+
+def test_the_requester_may_not_decide_their_own_request(staff, case):
+    request_via_web(staff, case, persona="inspektur")
+    pending = IdentityRequest.objects.get()
+    with pytest.raises(identity.IdentityError):
+        identity.decide(
+            keyring_of(staff["inspektur"]), pending, staff["inspektur"], approve=True, reason="x"
+        )
+    decide_via_web(staff, "inspektur", "approve")
+    assert not pending.decisions.exists()
+
+
+def test_a_custodian_requester_needs_k_other_custodians(staff, case):
+    request_via_web(staff, case, persona="inspektur")
+    pending = decide_via_web(staff, "custodian", "approve")
+    assert pending.state == "pending"
+    pending = decide_via_web(staff, "pj", "approve")
+    assert pending.state == "approved"
+    assert opens_for(staff["inspektur"], case["report"])
+
+
+def test_only_a_custodian_may_decide(staff, case):
+    request_via_web(staff, case)
+    pending = IdentityRequest.objects.get()
+    for persona in ("verifikator", "penelaah_other", "admin"):
+        with pytest.raises(identity.IdentityError):
+            identity.decide(
+                keyring_of(staff[persona]), pending, staff[persona], approve=True, reason="x"
+            )
+    assert not pending.decisions.exists()
+
+
+def test_a_custodian_decides_once(staff, case):
+    request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "approve")
+    pending = IdentityRequest.objects.get()
+    with pytest.raises(identity.IdentityError):
+        identity.decide(
+            keyring_of(staff["custodian"]), pending, staff["custodian"], approve=True, reason="x"
+        )
+    assert pending.decisions.count() == 1
+
+
+def test_one_refusal_ends_the_request(staff, case):
+    request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "approve")
+    pending = decide_via_web(staff, "pj", "deny")
     assert pending.state == "denied"
-    assert not identity_grant(people["penelaah"], case["report"])
-    with pytest.raises(NoAccess):
-        sealing.open_identity(keyring_of(people["penelaah"]), case["report"])
+    pending = decide_via_web(staff, "inspektur", "approve")
+    assert pending.state == "denied" and pending.decisions.count() == 2
+    assert not opens_for(staff["penelaah"], case["report"])
 
 
-def test_a_decided_request_cannot_be_decided_again(people, case):
-    request_via_web(people, case)
-    decide_via_web(people, case, "inspektur", "deny")
-    pending = decide_via_web(people, case, "inspektur2", "approve")
-    assert pending.state == "denied"
-    assert not identity_grant(people["penelaah"], case["report"])
+def test_the_requester_reads_the_custodians_reasons(staff, case):
+    client = request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "deny", reason="ALASAN-TOLAK-Q7")
+    page = client.get(reverse("cases:case", args=[number(case)])).content.decode()
+    assert "ALASAN-TOLAK-Q7" in page
+    other = logged_in(staff["verifikator"]).get(reverse("cases:case", args=[number(case)]))
+    assert b"ALASAN-TOLAK-Q7" not in other.content
 
 
-def test_the_release_reaches_only_the_requester(people, case):
-    request_via_web(people, case)
-    decide_via_web(people, case, "inspektur", "approve")
-    holders = set(
-        KeyGrant.objects.filter(
-            report=case["report"], key_kind=KeyGrant.KeyKind.IDENTITY, user__isnull=False
-        ).values_list("user__username", flat=True)
+def test_a_custodian_who_joined_after_the_report_holds_no_share(staff, case, recovery):
+    request_via_web(staff, case)
+    late = make_staff("kustodian2", [Role.CUSTODIAN], approve_with=recovery["passphrase"])
+    with pytest.raises(identity.IdentityError):
+        identity.decide(
+            keyring_of(late), IdentityRequest.objects.get(), late, approve=True, reason="x"
+        )
+    assert not IdentityDecision.objects.exists()
+
+
+# --- insiders and forged rows ------------------------------------------------------------------
+
+
+def test_a_role_written_into_the_database_decides_nothing(staff, case):
+    """An administrator (or SQL) gives themself the custodian role: without a signed listing,
+    their decision is refused and no share is released."""
+    request_via_web(staff, case)
+    forger = make_staff("penyusup", [Role.CUSTODIAN])
+    pending = IdentityRequest.objects.get()
+    with pytest.raises(identity.IdentityError):
+        identity.decide(keyring_of(forger), pending, forger, approve=True, reason="x")
+
+
+def test_a_forged_listing_is_refused_and_raises_the_alarm(staff, case):
+    request_via_web(staff, case)
+    forger = make_staff("penyusup", [Role.CUSTODIAN])
+    genuine = RecipientListing.objects.filter(scope="custodian").first()
+    RecipientListing.objects.create(
+        user=forger,
+        scope="custodian",
+        public_key=forger.keypair.public_key,
+        signer=genuine.signer,
+        signature=genuine.signature,
     )
-    assert holders == {"inspektur", "inspektur2", "penelaah"}
+    pending = IdentityRequest.objects.get()
+    with pytest.raises(identity.IdentityError):
+        identity.decide(keyring_of(forger), pending, forger, approve=True, reason="x")
+    assert AuditEvent.objects.filter(verb="security.listing_invalid").exists()
+    assert Alert.objects.filter(verb="security.listing_invalid", recipient=staff["inspektur"])
 
 
-# --- audit ---------------------------------------------------------------------------------------
+def test_a_state_set_to_approved_by_sql_opens_nothing(staff, case):
+    """A database writer marks the request approved and invents approvals: no share is real."""
+    request_via_web(staff, case)
+    pending = IdentityRequest.objects.get()
+    requester_key = bytes(staff["penelaah"].keypair.public_key)
+    for persona in ("custodian", "pj"):
+        IdentityDecision.objects.create(
+            request=pending,
+            custodian=staff[persona],
+            approved=True,
+            released_share=crypto.seal(requester_key, b'{"report": "x"}'),
+            note=b"",
+            decided_on=pending.created_on,
+        )
+    IdentityRequest.objects.filter(pk=pending.pk).update(state="approved")
+    assert not opens_for(staff["penelaah"], case["report"])
 
 
-def test_every_step_is_audited(people, case):
-    client = request_via_web(people, case)
-    decide_via_web(people, case, "inspektur2", "approve")
+def test_shares_released_for_one_request_do_not_open_another(staff, case):
+    request_via_web(staff, case)
+    first = IdentityRequest.objects.get()
+    approve_identity(first, [staff["custodian"], staff["pj"]])
+    released = [bytes(d.released_share) for d in first.decisions.all()]
+    second = IdentityRequest.objects.create(
+        report=case["report"],
+        requester=staff["penelaah"],
+        created_on=first.created_on,
+        reason_ct=first.reason_ct,
+    )
+    with pytest.raises(shares.ShareError):
+        shares.combine(keyring_of(staff["penelaah"]), case["report"], second.pk, released)
+
+
+def test_one_share_and_a_copy_of_it_do_not_make_the_key(staff, case):
+    request_via_web(staff, case)
+    row = IdentityRequest.objects.get()
+    decide_via_web(staff, "custodian", "approve")
+    blob = bytes(row.decisions.get().released_share)
+    with pytest.raises(shares.ShareError):
+        shares.combine(keyring_of(staff["penelaah"]), case["report"], row.pk, [blob, blob])
+
+
+def test_a_custodians_share_alone_opens_nothing(staff, case):
+    keyring = keyring_of(staff["custodian"])
+    with pytest.raises(NoAccess):
+        sealing.open_identity(keyring, case["report"])
+    blob = KeyGrant.objects.get(user=staff["custodian"], key_kind="share").sealed_key
+    share = crypto.unseal(keyring.private_key(), blob)
+    assert IDENTITY_NAME.encode() not in share and len(share) < 400
+
+
+# --- audit and alerts --------------------------------------------------------------------------
+
+
+def test_every_step_is_audited_in_order(staff, case):
+    client = request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "approve")
+    decide_via_web(staff, "pj", "approve")
     client.post(reverse("cases:identity_view", args=[number(case)]))
     events = AuditEvent.objects.filter(verb__startswith="identity.").order_by("id")
     assert [(e.verb, e.actor.username) for e in events] == [
         ("identity.requested", "penelaah"),
-        ("identity.approved", "inspektur2"),
+        ("identity.approved", "kustodian"),
+        ("identity.released", "pj"),
         ("identity.viewed", "penelaah"),
     ]
+    assert all(e.target_id == str(case["report"].pk) for e in events)
 
 
-def test_denial_is_audited(people, case):
-    request_via_web(people, case)
-    pending = decide_via_web(people, case, "inspektur2", "deny")
-    event = AuditEvent.objects.get(verb="identity.denied")
-    assert event.payload["request"] == str(pending.pk)
-    assert event.target_id == str(case["report"].pk)
+def test_every_step_alerts_the_inspektur_and_the_custodians(staff, case):
+    request_via_web(staff, case)
+    decide_via_web(staff, "custodian", "deny")
+    for persona in ("inspektur", "pj", "custodian"):
+        verbs = set(Alert.objects.filter(recipient=staff[persona]).values_list("verb", flat=True))
+        assert {"identity.requested", "identity.denied"} <= verbs
+    assert not Alert.objects.filter(recipient=staff["admin"]).exists()
+
+
+def test_alerts_hold_no_reason_and_no_identity(staff, case):
+    request_via_web(staff, case)
+    page = logged_in(staff["pj"]).get(reverse("accounts:alerts")).content.decode()
+    assert "identitas" in page.lower() or "identity" in page.lower()
+    assert REASON not in page and IDENTITY_NAME not in page
 
 
 # --- the reporter is told (if the installation says so) ---------------------------------------
@@ -257,31 +377,27 @@ def _reporter_page(case) -> str:
     return response.content.decode()
 
 
-def _notice_text() -> str:
+def _step_text(k=2) -> str:
     with translation.override("id"):
-        return escape(translation.gettext(NOTICE))
+        return escape(translation.gettext(STEP) % {"k": k})
 
 
 @pytest.mark.parametrize("shown", [True, False])
-def test_reporter_sees_the_release_notice_only_if_configured(people, case, shown):
+def test_reporter_sees_the_release_only_if_configured(staff, case, shown):
     profile = OrganisationProfile.get()
     profile.show_identity_release_to_reporter = shown
     profile.save()
-    request_via_web(people, case)
-    decide_via_web(people, case, "inspektur2", "approve")
-    notices = case["report"].messages.filter(
-        author_kind=Message.Author.SYSTEM, kind=Message.Kind.NOTICE
-    )
-    assert notices.count() == (1 if shown else 0)
-    assert (_notice_text() in _reporter_page(case)) is shown
+    request_via_web(staff, case)
+    approve_identity(IdentityRequest.objects.get(), [staff["custodian"], staff["pj"]])
+    assert (_step_text() in _reporter_page(case)) is shown
 
 
-def test_reporter_sees_no_notice_after_a_denial(people, case):
-    request_via_web(people, case)
-    decide_via_web(people, case, "inspektur2", "deny")
-    assert _notice_text() not in _reporter_page(case)
+def test_reporter_sees_nothing_while_pending_or_after_a_denial(staff, case):
+    request_via_web(staff, case)
+    assert _step_text() not in _reporter_page(case)
+    decide_via_web(staff, "custodian", "deny")
+    assert _step_text() not in _reporter_page(case)
 
 
-def test_release_notice_is_translated_to_indonesian():
-    """The reporter's page is in Bahasa Indonesia; the notice must be too."""
-    assert po_catalog("id").get(NOTICE), "the release notice has no Indonesian msgstr"
+def test_release_step_is_translated_to_indonesian():
+    assert po_catalog("id").get(STEP), "the release step has no Indonesian msgstr"

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from wbs.accounts import mail
 from wbs.cases import notifications, workflow
 from wbs.cases.models import Status
 from wbs.cases.tests.helpers import (
@@ -171,7 +172,7 @@ def _broken(*args, **kwargs):
 def test_failing_mail_server_does_not_undo_the_step(
     people, immediate, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(notifications, "send_mail", _broken)
+    monkeypatch.setattr(mail, "send_mail", _broken)
     report = put_in_state(new_report(), Status.VERIFIKASI)
     with django_capture_on_commit_callbacks(execute=True):
         _forward(people, report)
@@ -188,7 +189,7 @@ def test_failing_mail_is_retried_later(
     with django_capture_on_commit_callbacks(execute=True):
         _forward(people, report)
     [first] = queue.results
-    monkeypatch.setattr(notifications, "send_mail", _broken)
+    monkeypatch.setattr(mail, "send_mail", _broken)
     assert notifications.send_templated.call(**first.kwargs) == "retry"
     retry = queue.results[-1]
     assert len(queue.results) == 2 and retry.kwargs["attempt"] == 2
@@ -196,12 +197,12 @@ def test_failing_mail_is_retried_later(
 
 
 def test_retries_stop_after_the_last_attempt(people, queue, monkeypatch):
-    monkeypatch.setattr(notifications, "send_mail", _broken)
+    monkeypatch.setattr(mail, "send_mail", _broken)
     result = notifications.send_templated.call(
         user_id=people["verifikator"].pk,
         code="staff_work",
         values={},
-        attempt=notifications.MAX_ATTEMPTS,
+        attempt=mail.MAX_ATTEMPTS,
     )
     assert result == "failed" and queue.results == []
 

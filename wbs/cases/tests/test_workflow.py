@@ -22,7 +22,7 @@ from wbs.cases.models import (
 )
 from wbs.cases.workflow import TRANSITIONS, TransitionError
 from wbs.intake.tests.factories import submit
-from wbs.vault import access, grants, keys
+from wbs.vault import access, grants, keys, listings
 from wbs.vault.keyring import Keyring
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,13 @@ def prepare(report, action, staff):
         "complete",
     ):
         Report.objects.filter(pk=report.pk).update(assignee=penelaah)
-        grants.grant(
-            keyring_of(staff["verifikator"]), report, penelaah, granted_by=None, reason="test"
+        assert grants.grant(
+            keyring_of(staff["verifikator"]),
+            report,
+            penelaah,
+            scopes=[listings.HANDLER],
+            granted_by=None,
+            reason="test",
         )
     if action == "submit_review":
         from wbs.cases import services
@@ -121,15 +126,15 @@ def prepare(report, action, staff):
 
 
 @pytest.fixture
-def people(staff):
-    from wbs.accounts.services import create_staff_user
+def people(staff, recovery):
+    from conftest import make_staff
     from wbs.directory.models import Wilayah
 
-    irban4 = create_staff_user(
-        username="irban4",
-        password=PASSWORD,
-        roles=[Role.PENELAAH],
+    irban4 = make_staff(
+        "irban4",
+        [Role.PENELAAH],
         wilayah=Wilayah.objects.get(code="irban-4"),
+        approve_with=recovery["passphrase"],
     )
     staff = dict(staff)
     staff["irban4"] = irban4
@@ -442,8 +447,13 @@ def test_follow_up_details_are_encrypted(people):
 def test_result_text_is_encrypted(people):
     report, _ = submit()
     put_in_state(report, S.TINDAK_LANJUT, assignee=people["penelaah"])
-    grants.grant(
-        keyring_of(people["verifikator"]), report, people["penelaah"], granted_by=None, reason="t"
+    assert grants.grant(
+        keyring_of(people["verifikator"]),
+        report,
+        people["penelaah"],
+        scopes=[listings.HANDLER],
+        granted_by=None,
+        reason="t",
     )
     workflow.apply(
         report,

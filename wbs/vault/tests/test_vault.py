@@ -70,14 +70,29 @@ def test_administrator_key_pair_cannot_open_a_report(staff):
             crypto.unseal(admin_private, blob)
 
 
-def test_identity_key_goes_only_to_inspektur_and_recovery(staff):
+def test_whole_identity_key_goes_only_to_the_recovery_key(staff):
     report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji"))
-    holders = set(
+    holders = list(
         KeyGrant.objects.filter(report=report, key_kind="identity").values_list(
             "user__username", flat=True
         )
     )
-    assert holders == {"inspektur", None}
+    assert holders == [None]
+
+
+def test_each_custodian_holds_one_share_of_the_identity_key(staff):
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji"))
+    holders = sorted(
+        KeyGrant.objects.filter(report=report, key_kind="share").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert holders == ["inspektur", "kustodian", "pj"]
+
+
+def test_an_anonymous_report_has_no_identity_key_or_shares(staff):
+    report, _ = submit()
+    assert not KeyGrant.objects.filter(report=report, key_kind__in=["identity", "share"]).exists()
 
 
 def test_verifikator_cannot_open_identity(staff):
@@ -86,10 +101,20 @@ def test_verifikator_cannot_open_identity(staff):
         sealing.open_identity(_keyring_of(staff["verifikator"]), report)
 
 
-def test_inspektur_opens_identity(staff):
+@pytest.mark.parametrize("role", ["inspektur", "pj", "custodian"])
+def test_no_custodian_alone_opens_identity(staff, role):
     report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji", nip="198507152010011003"))
-    identity = sealing.open_identity(_keyring_of(staff["inspektur"]), report)
-    assert identity.nip == "198507152010011003"
+    with pytest.raises(NoAccess):
+        sealing.open_identity(_keyring_of(staff[role]), report)
+
+
+def test_recovery_key_opens_the_identity(staff, recovery):
+    report, _ = submit(identity=sealing.IdentityData(name="Pelapor Uji", nip="198507152010011003"))
+    private = recovery_keys.open_recovery_key(recovery["passphrase"])
+    grant = KeyGrant.objects.get(report=report, key_kind="identity")
+    keyring = Keyring()
+    keyring.add_identity_key(report.pk, crypto.unseal(private, grant.sealed_key))
+    assert sealing.open_identity(keyring, report).nip == "198507152010011003"
 
 
 def test_recovery_key_opens_every_report(staff, recovery):
@@ -184,9 +209,12 @@ def test_truncated_file_is_detected():
 
 def test_password_change_rewraps_the_same_key_pair(staff):
     user = staff["verifikator"]
-    private = keys.unlock_private_key(user, PASSWORD)
-    keys.rewrap_private_key(user, private, "kata-sandi-baru-yang-panjang")
-    assert keys.unlock_private_key(user, "kata-sandi-baru-yang-panjang") == private
+    unlocked = keys.unlock(user, PASSWORD)
+    keyring = Keyring(
+        user_id=user.pk, private_key=unlocked.private_key, signing_key=unlocked.signing_key
+    )
+    keys.rewrap_for_session(user, keyring, "kata-sandi-baru-yang-panjang")
+    assert keys.unlock(user, "kata-sandi-baru-yang-panjang") == unlocked
     assert keys.unlock_private_key(user, PASSWORD) is None
 
 

@@ -3,14 +3,16 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from wbs.audit import log
-from wbs.vault.recovery import rotate_recovery_key
+from wbs.vault import signing
+from wbs.vault.recovery import active_recovery_key, rotate_recovery_key
 
 
 class Command(BaseCommand):
     help = (
-        "Replace the organisation recovery key (for instance when the printed passphrase may "
-        "have been seen): every recovery copy is re-sealed to a new key pair, and the new "
-        "passphrase is printed once. Needs the current passphrase."
+        "Replace the organisation recovery key and trust root (for instance when the printed "
+        "passphrase may have been seen): every recovery copy is re-sealed to a new key pair, "
+        "the certificates and root listings are signed again, and the new passphrase and "
+        "fingerprint are printed once. Needs the current passphrase."
     )
 
     def handle(self, *args, **options):
@@ -26,3 +28,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"    {passphrase}")
         self.stdout.write(f"{copies} key copies re-sealed. Destroy the old printed passphrase.")
+        fingerprint = signing.fingerprint(bytes(active_recovery_key().verify_key))
+        self.stdout.write(f"Trust root fingerprint: {fingerprint}")
+        if signing.pin_locally(fingerprint) is not None:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                "The trust root is new too: set WBS_TRUST_ROOT to this fingerprint and restart "
+                "now. Until then no staff member receives a new report key."
+            )
+        )

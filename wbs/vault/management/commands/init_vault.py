@@ -1,22 +1,66 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from wbs.vault import signing
 from wbs.vault.recovery import active_recovery_key, create_recovery_key
+
+# In demo mode only: the passphrase is kept for `create_demo_users`, which approves the demo
+# roles as the trust root would (in production it is printed once and stored nowhere).
+DEMO_PASSPHRASE = "demo_recovery_passphrase"  # noqa: S105 - a file name
+
+
+def _local_file(name: str, value: str) -> Path:
+    folder = Path(settings.DATA_DIR) / "secrets"
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    path = folder / name
+    path.write_text(value + "\n", encoding="ascii")
+    path.chmod(0o600)
+    return path
 
 
 class Command(BaseCommand):
     help = (
-        "Create the organisation recovery key pair (once). Prints the recovery passphrase one "
-        "time: print it on paper and keep it in a safe. It is stored nowhere."
+        "Create the organisation recovery key and trust root (once). Prints the recovery "
+        "passphrase one time (print it on paper and keep it in a safe; it is stored nowhere) "
+        "and the trust-root fingerprint, to be pinned as WBS_TRUST_ROOT."
     )
 
     def handle(self, *args, **options):
-        if active_recovery_key() is not None:
-            self.stdout.write("The recovery key exists already; nothing to do.")
-            return
-        _key, passphrase = create_recovery_key()
-        self.stdout.write(self.style.WARNING("RECOVERY PASSPHRASE (shown once, stored nowhere):"))
-        self.stdout.write(f"    {passphrase}")
-        self.stdout.write(
-            "Print it and keep it in a safe. Without it, keys of staff who forget their "
-            "password cannot be re-issued."
-        )
+        key = active_recovery_key()
+        if key is not None:
+            self.stdout.write("The recovery key exists already; nothing created.")
+            if key.verify_key is None:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "It has no trust root yet (made before ADR 0013): run "
+                        "`manage.py upgrade_vault` with the recovery passphrase."
+                    )
+                )
+                return
+        else:
+            key, passphrase = create_recovery_key()
+            self.stdout.write(
+                self.style.WARNING("RECOVERY PASSPHRASE (shown once, stored nowhere):")
+            )
+            self.stdout.write(f"    {passphrase}")
+            self.stdout.write(
+                "Print it and keep it in a safe. It approves Inspekturs, re-issues keys and "
+                "opens every report: keep it away from this server."
+            )
+            if settings.DEMO:
+                _local_file(DEMO_PASSPHRASE, passphrase)
+        fingerprint = signing.fingerprint(bytes(key.verify_key))
+        self.stdout.write(f"Trust root fingerprint: {fingerprint}")
+        path = signing.pin_locally(fingerprint)
+        if path is not None:
+            self.stdout.write(f"(demo/debug: pinned in {path})")
+        elif signing.normalised(settings.WBS_TRUST_ROOT) != signing.normalised(fingerprint):
+            self.stdout.write(
+                self.style.WARNING(
+                    "Pin it: set WBS_TRUST_ROOT (or WBS_TRUST_ROOT_FILE) to this fingerprint "
+                    "and restart. Until then no staff member receives a report key."
+                )
+            )

@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.accounts.models import Role, User
-from wbs.accounts.services import create_staff_user
+from wbs.accounts.services import create_staff_user, decider_for
+from wbs.cases.roles import grant_directly_with_recovery
 from wbs.directory.models import Wilayah
+from wbs.vault.management.commands.init_vault import DEMO_PASSPHRASE
 
 # Fictional people (docs/design/context-id.md: never real names or NIPs).
 DEMO_STAFF = [
@@ -31,10 +33,31 @@ DEMO_STAFF = [
         "investigasi",
         "Inspektur Pembantu Investigasi",
     ),
-    ("inspektur", "Sari Inspektur Contoh", [Role.INSPEKTUR], None, "Inspektur Daerah"),
-    ("pj", "Bambang Penanggung Jawab", [Role.PENANGGUNG_JAWAB], None, "Sekretaris Inspektorat"),
+    # The Inspektur first: their role is approved by the trust root, the others' in turn.
+    (
+        "inspektur",
+        "Sari Inspektur Contoh",
+        [Role.INSPEKTUR, Role.CUSTODIAN],
+        None,
+        "Inspektur Daerah",
+    ),
+    (
+        "pj",
+        "Bambang Penanggung Jawab",
+        [Role.PENANGGUNG_JAWAB, Role.CUSTODIAN],
+        None,
+        "Sekretaris Inspektorat",
+    ),
+    (
+        "kustodian",
+        "Nurul Kustodian Identitas",
+        [Role.CUSTODIAN],
+        None,
+        "Kepala Subbagian Perencanaan, Evaluasi dan Pelaporan",
+    ),
     ("pembina", "Lestari Pembina", [Role.PEMBINA], None, "Sekretaris Daerah"),
     ("admin", "Admin Sistem Contoh", [Role.ADMIN], None, "Pranata Komputer"),
+    ("admin2", "Admin Sistem Kedua", [Role.ADMIN], None, "Pranata Komputer"),
 ]
 
 
@@ -43,21 +66,30 @@ def _credentials_file() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Demo mode only: create one fictional staff account per role and print log-ins."
+    help = (
+        "Demo mode only: create fictional staff accounts for every role, approve their key "
+        "roles as the trust root would (with the demo's kept recovery passphrase), and print "
+        "the log-ins."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEMO:
             raise CommandError("Demo accounts exist only in demo mode (WBS_DEMO=True).")
+        kept = Path(settings.DATA_DIR) / "secrets" / DEMO_PASSPHRASE
+        if not kept.exists():
+            raise CommandError("Run `manage.py init_vault` in demo mode first.")
+        passphrase = kept.read_text(encoding="ascii").strip()
         path = _credentials_file()
         saved = json.loads(path.read_text()) if path.exists() else {}
         for n, (username, name, roles, wilayah_code, jabatan) in enumerate(DEMO_STAFF, start=1):
             if User.objects.filter(username=username).exists():
                 continue
             password = "-".join(secrets.token_hex(3) for _ in range(3))
+            direct = [role for role in roles if decider_for(role) in (None, "admin")]
             user = create_staff_user(
                 username=username,
                 password=password,
-                roles=list(roles),
+                roles=direct,
                 full_name=name,
                 email=f"{username}@example.org",
                 nip=f"19800101200501{1 + n % 2}{n:03d}",
@@ -65,6 +97,8 @@ class Command(BaseCommand):
                 pangkat="Pembina (IV/a)",
                 wilayah=Wilayah.objects.filter(code=wilayah_code).first() if wilayah_code else None,
             )
+            approved = [role for role in roles if role not in direct]
+            grant_directly_with_recovery(passphrase, user, approved)
             device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
             saved[username] = {"password": password, "totp_secret": _b32(device.bin_key)}
         path.write_text(json.dumps(saved, indent=2))

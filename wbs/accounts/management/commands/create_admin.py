@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from wbs.accounts.models import Role, RoleAssignment, User
+from wbs.accounts.services import create_staff_user, temporary_password
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the first system administrator (only while there is none; further accounts "
+        "are made on the Users and roles screen). Prints a temporary password that works for "
+        "one log-in: the administrator then chooses their own and enrols an authenticator."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--full-name", default="")
+        parser.add_argument("--email", default="")
+
+    @transaction.atomic
+    def handle(self, *args, username, full_name, email, **options):
+        if RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).exists():
+            raise CommandError(
+                "An administrator exists already: further accounts are made on the Users and "
+                "roles screen (/staf/administrasi/pengguna/)."
+            )
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"The username {username!r} is taken.")
+        password = temporary_password()
+        create_staff_user(
+            username=username,
+            password=password,
+            roles=[Role.ADMIN],
+            full_name=full_name,
+            email=email,
+            temporary=True,
+        )
+        self.stdout.write(f"Administrator {username} created. Temporary password (one log-in):")
+        self.stdout.write(f"    {password}")
+        self.stdout.write(
+            "Give it to the administrator in person. At /staf/masuk/ they choose their own "
+            "password and enrol an authenticator app. Then create the second administrator."
+        )

@@ -1,0 +1,42 @@
+import getpass
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wbs.accounts.models import RoleRequest, User
+from wbs.cases import roles
+
+
+class Command(BaseCommand):
+    help = (
+        "The trust root approves a person's pending case roles (above all the Inspektur role, "
+        "which only the recovery passphrase can approve): the first Inspektur is certified so, "
+        "and then approves everyone else with their own key. Asks for the recovery passphrase. "
+        "The person must have logged in once with a password of their own."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+
+    def handle(self, *args, username, **options):
+        user = User.objects.filter(username=username, kind="staff", is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active staff member {username!r}.")
+        pending = list(
+            RoleRequest.objects.filter(user=user, state=RoleRequest.State.PENDING).exclude(
+                decider=RoleRequest.Decider.ADMIN
+            )
+        )
+        if not pending:
+            raise CommandError(
+                f"{username} has no pending case role: an administrator adds the role on the "
+                "Users and roles screen first."
+            )
+        names = ", ".join(str(row.get_role_display()) for row in pending)
+        self.stdout.write(f"Pending for {username}: {names}")
+        passphrase = getpass.getpass("Recovery passphrase: ")
+        for row in pending:
+            try:
+                keys = roles.approve_with_recovery(passphrase, row)
+            except roles.ApprovalError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"Approved {row.get_role_display()}: {keys} report keys re-issued.")

@@ -1,0 +1,36 @@
+import getpass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from wbs.audit import log
+from wbs.cases import recipients
+from wbs.vault import recovery
+
+
+class Command(BaseCommand):
+    help = (
+        "Share every report's identity key anew among the identity custodians listed now "
+        "(k of them needed, WBS_IDENTITY_QUORUM), from the recovery key's copies: after "
+        "custodians join or leave. Earlier shares are replaced. Asks for the recovery passphrase."
+    )
+
+    def handle(self, *args, **options):
+        custodians = recipients.custodians()
+        k = settings.WBS_IDENTITY_QUORUM
+        if len(custodians) < k:
+            raise CommandError(
+                f"{len(custodians)} custodians are listed and {k} are needed: an Inspektur must "
+                "approve more custodians first."
+            )
+        passphrase = getpass.getpass("Recovery passphrase: ")
+        count = recovery.resplit_identity_keys(passphrase, custodians, k)
+        if count is None:
+            raise CommandError("The recovery passphrase is not correct.")
+        log.record(
+            verb="recovery.identity_keys_split",
+            payload={"reports": count, "custodians": len(custodians), "k": k},
+        )
+        self.stdout.write(
+            f"{count} identity keys shared among {len(custodians)} custodians ({k} needed)."
+        )

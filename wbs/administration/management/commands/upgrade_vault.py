@@ -1,0 +1,100 @@
+import getpass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, User
+from wbs.accounts.services import SCOPE_OF_ROLE
+from wbs.audit import log
+from wbs.cases import recipients
+from wbs.vault import listings, recovery, signing
+from wbs.vault.models import KeyGrant, UserKeyPair
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring an installation made before ADR 0013 to signed listings and shared identity "
+        "keys, with the recovery passphrase: the recovery key gets its trust root (pin the "
+        "fingerprint printed, restart, run again); then the Inspekturs are certified, everyone "
+        "holding a key role now is listed by the root, identity keys are shared among the "
+        "custodians, and no person keeps a whole identity key. Accounts that are both "
+        "administrator and case handler are reported and left unlisted."
+    )
+
+    def handle(self, *args, **options):
+        passphrase = getpass.getpass("Recovery passphrase: ")
+        opened = recovery.open_root(passphrase)
+        if opened is None:
+            raise CommandError("The recovery passphrase is not correct.")
+        key = recovery.active_recovery_key()
+        fingerprint = signing.fingerprint(bytes(key.verify_key))
+        self.stdout.write(f"Trust root fingerprint: {fingerprint}")
+        try:
+            signing.root_verify_key()
+        except signing.TrustRootMissing:
+            raise CommandError(
+                "Pin this fingerprint as WBS_TRUST_ROOT, restart the application, and run "
+                "upgrade_vault again."
+            ) from None
+        self._upgrade(passphrase, opened.signing_key)
+
+    @transaction.atomic
+    def _upgrade(self, passphrase, root_seed):
+        conflicts = set(
+            RoleAssignment.objects.filter(role=Role.ADMIN)
+            .filter(user__role_assignments__role__in=sorted(CASE_ROLES))
+            .values_list("user__username", flat=True)
+        )
+        for username in sorted(conflicts):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{username} is administrator and case handler: left unlisted. Remove one "
+                    "of the two kinds of role on the Users and roles screen."
+                )
+            )
+        certified = listed = waiting = 0
+        people = User.objects.filter(
+            kind="staff", is_active=True, role_assignments__role__in=list(SCOPE_OF_ROLE)
+        ).distinct()
+        for user in people.exclude(username__in=conflicts):
+            pair = UserKeyPair.objects.filter(user=user).first()
+            if pair is None or pair.verify_key is None or user.password_set_by_other:
+                waiting += 1
+                self.stdout.write(
+                    f"{user.username}: log in once (a signing key is made then), then run "
+                    f"approve_with_recovery {user.username}."
+                )
+                continue
+            held = set(user.role_assignments.values_list("role", flat=True))
+            if Role.INSPEKTUR in held:
+                signing.certify(root_seed, user, bytes(pair.verify_key))
+                certified += 1
+            for scope in {SCOPE_OF_ROLE[r] for r in held if r in SCOPE_OF_ROLE}:
+                listings.list_by_root(root_seed, user, scope)
+                listed += 1
+        # Nobody keeps a whole identity key: shared among the custodians (if enough are
+        # listed) and always kept by the recovery key.
+        from_people = KeyGrant.objects.filter(
+            key_kind=KeyGrant.KeyKind.IDENTITY, user__isnull=False
+        )
+        removed = from_people.count()
+        custodians = recipients.custodians()
+        k = settings.WBS_IDENTITY_QUORUM
+        shared = recovery.resplit_identity_keys(passphrase, custodians, k)
+        log.record(
+            verb="recovery.vault_upgraded",
+            payload={"certified": certified, "listings": listed, "identity_grants": removed},
+        )
+        self.stdout.write(
+            f"{certified} Inspektur certified, {listed} listings signed, {waiting} people wait "
+            f"for their first log-in; {removed} whole identity keys taken from people; "
+            f"{shared} identity keys shared among {len(custodians)} custodians ({k} needed)."
+        )
+        if len(custodians) < k:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Too few custodians: identities open only with the recovery key until an "
+                    "Inspektur approves custodians and split_identity_keys is run."
+                )
+            )

@@ -1,0 +1,148 @@
+"""A case role takes effect when it is approved with a key: an Inspektur's signing key for the
+Verifikator, Penelaah, Penanggung Jawab and custodian roles; the trust root (the recovery
+passphrase) for an Inspektur, who is certified at the same time. The approval signs the
+person's listing and, in the same transaction, seals to them the report keys the role should
+see now: every report for a Verifikator or an Inspektur, the open reports handed to a
+Penelaah. Custodians receive shares of identity keys from then on (older ones are shared again
+with `manage.py split_identity_keys`)."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from wbs.accounts import services as accounts
+from wbs.accounts.models import RECEIVING_ROLES, Role, RoleAssignment, RoleRequest
+from wbs.audit import log
+from wbs.vault import grants, listings, recovery, signing
+from wbs.vault.keyring import NoAccess
+from wbs.vault.models import UserKeyPair
+
+from .choices import OPEN_STATUSES
+from .models import Report
+
+BATCH = 1000
+
+
+class ApprovalError(accounts.RoleError):
+    pass
+
+
+def pending(decider: str | None = RoleRequest.Decider.INSPEKTUR):
+    """Pending role requests for `decider`; with None, those of an Inspektur and of the root."""
+    rows = RoleRequest.objects.filter(state=RoleRequest.State.PENDING)
+    if decider is None:
+        rows = rows.filter(decider__in=[RoleRequest.Decider.INSPEKTUR, RoleRequest.Decider.ROOT])
+    else:
+        rows = rows.filter(decider=decider)
+    return rows.select_related("user", "requested_by", "user__wilayah")
+
+
+def _reports_for(user, role: str):
+    """The reports whose keys the role should hold from its approval on: every report for a
+    Verifikator or an Inspektur (as at submission), the open ones handed to a Penelaah."""
+    if role in RECEIVING_ROLES:
+        return Report.objects.all()
+    if role == Role.PENELAAH:
+        return Report.objects.filter(status__in=sorted(OPEN_STATUSES), assignee=user)
+    return Report.objects.none()
+
+
+def _ready(user) -> None:
+    if user.password_set_by_other or not UserKeyPair.objects.filter(user=user).exists():
+        raise ApprovalError(
+            _(
+                "This person has not logged in with a password of their own yet: approve the "
+                "role after their first log-in."
+            )
+        )
+
+
+def _seal_reports(keyring, user, role: str, scope: str) -> tuple[int, int]:
+    """(keys sealed, reports the approving keyring could not open)."""
+    sealed = missing = 0
+    ids = list(_reports_for(user, role).values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = list(Report.objects.filter(pk__in=ids[start : start + BATCH]).only("pk"))
+        grants.preload(keyring, batch)
+        written = grants.grant_in_bulk(
+            keyring, [(report, user) for report in batch], scopes=[scope], reason="approval"
+        )
+        sealed += written
+        missing += sum(1 for report in batch if not keyring.holds(report.pk))
+    return sealed, missing
+
+
+@transaction.atomic
+def approve(request_row, inspektur, keyring) -> tuple[int, int]:
+    """An Inspektur approves a case role with their key. Returns (keys sealed, open reports
+    the Inspektur could not open). Raises ApprovalError (nothing changes) when the person is
+    not ready, or the Inspektur's signing key is not certified by the trust root."""
+    _ready(request_row.user)
+    row = accounts.decide_role_request(
+        request_row, acting=inspektur, approve=True, decider=RoleRequest.Decider.INSPEKTUR
+    )
+    scope = accounts.SCOPE_OF_ROLE.get(row.role)
+    if scope is None:
+        return 0, 0
+    try:
+        listings.list_member(keyring, row.user, scope)
+    except (listings.NotCertified, NoAccess):
+        raise ApprovalError(
+            _(
+                "Your signing key is not certified by the organisation's trust root, so you "
+                "cannot approve roles yet (see the manual: Sertifikasi Inspektur)."
+            )
+        ) from None
+    return _seal_reports(keyring, row.user, row.role, scope)
+
+
+def deny(request_row, inspektur) -> None:
+    accounts.decide_role_request(
+        request_row, acting=inspektur, approve=False, decider=request_row.decider
+    )
+
+
+def approve_with_recovery(passphrase: str, request_row, *, acting=None) -> int:
+    """The trust root approves a role (the recovery passphrase holders, at `manage.py
+    approve_with_recovery` or on an Inspektur's screen as `acting`): an Inspektur role, or any
+    case role where no certified Inspektur can. An Inspektur is certified. Keys of the reports
+    the role should see are re-issued from the recovery copies. Returns the keys written;
+    raises ApprovalError for a wrong passphrase or a person not ready."""
+    if request_row.decider == RoleRequest.Decider.ADMIN:
+        raise ApprovalError(_("An administrator role is decided by a second administrator."))
+    opened = recovery.open_root(passphrase) if passphrase else None
+    if opened is None:
+        log.record(verb="recovery.failed", actor=acting, target=request_row.user)
+        raise ApprovalError(_("The recovery passphrase is not correct."))
+    return _approve_as_root(passphrase, opened, request_row, acting)
+
+
+@transaction.atomic
+def _approve_as_root(passphrase, opened, request_row, acting) -> int:
+    user = request_row.user
+    _ready(user)
+    row = accounts.decide_role_request(
+        request_row, acting=acting, approve=True, decider=request_row.decider
+    )
+    if row.role == Role.INSPEKTUR:
+        verify_key = UserKeyPair.objects.values_list("verify_key", flat=True).get(user=user)
+        signing.certify(opened.signing_key, user, bytes(verify_key))
+    scope = accounts.SCOPE_OF_ROLE.get(row.role)
+    if scope is None:
+        return 0
+    listings.list_by_root(opened.signing_key, user, scope)
+    ids = _reports_for(user, row.role).values_list("pk", flat=True)
+    return recovery.regrant_from_recovery(passphrase, user, ids)
+
+
+def grant_directly_with_recovery(passphrase: str, user, roles) -> None:
+    """Set-up code (the demo, the benchmarks): give `user` each role and approve it as the
+    trust root, in one go (a Pembina or Administrator role, which no key approves, directly)."""
+    for role in roles:
+        if accounts.decider_for(role) in (None, RoleRequest.Decider.ADMIN):
+            accounts.check_separation(user, role)
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+            continue
+        row = RoleRequest.objects.create(
+            user=user, role=role, requested_by=user, decider=accounts.decider_for(role)
+        )
+        approve_with_recovery(passphrase, row)
