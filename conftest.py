@@ -50,7 +50,7 @@ def recovery(db, settings):
     from wbs.vault.recovery import create_recovery_key
 
     key, passphrase = create_recovery_key()
-    settings.WBS_TRUST_ROOT = signing.fingerprint(key.verify_key)
+    settings.WBS_TRUST_ROOT = signing.fingerprint(key)
     return {"key": key, "passphrase": passphrase}
 
 

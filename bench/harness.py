@@ -56,7 +56,9 @@ _APP_ENV_NAMES = {
 STAFF_USERS = [
     ("bench-verifikator-1", ["verifikator"]),
     ("bench-verifikator-2", ["verifikator"]),
-    ("bench-inspektur", ["inspektur"]),
+    ("bench-inspektur", ["inspektur", "kustodian"]),
+    ("bench-kustodian-1", ["kustodian"]),
+    ("bench-kustodian-2", ["kustodian"]),
 ]
 # Other processes using more than this many cores during a measurement make it "disturbed".
 DISTURBED_CORES = 0.25

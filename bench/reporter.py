@@ -151,7 +151,9 @@ class Payloads:
             "period": "Januari–Maret 2025",
             "accused": json.dumps([{"name": "Fulan", "position": "Staf", "unit": "Dinas"}]),
             "declaration": "true",
-            "identity_mode": "anonymous",
+            # Confidential: each submission also splits its identity key among the custodians.
+            "identity_mode": "confidential",
+            "identity": json.dumps({"name": "Pelapor Bench", "unit": "Dinas"}),
             "reporter_type": "asn",
         }
         self.pdf_size = len(pdf)

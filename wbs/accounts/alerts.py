@@ -23,11 +23,19 @@ LABELS = {
     "user.password_reset": _("A password was reset by an administrator"),
     "user.totp_reset": _("A second factor was reset by an administrator"),
     "user.deactivated": _("An account was switched off"),
+    "user.reactivated": _("An account was switched on again"),
+    "user.email_changed": _("The e-mail address of a case-role holder was changed"),
     "identity.requested": _("A reporter's identity was requested"),
     "identity.approved": _("An identity request was approved by a custodian"),
     "identity.released": _("A reporter's identity was released"),
     "identity.denied": _("An identity request was denied"),
     "security.listing_invalid": _("A recipient listing did not verify (possible tampering)"),
+    "security.keypair_unbound": _(
+        "A key pair did not verify at an approval (possible tampering): nothing was approved"
+    ),
+    "security.trust_root_invalid": _(
+        "The recovery key does not match the pinned trust root: no report is accepted"
+    ),
 }
 WATCHERS = (Role.INSPEKTUR, Role.CUSTODIAN)
 

@@ -43,6 +43,10 @@ def password_step(request, form, *, action: str, kind: str, limits: tuple[int, i
         return PasswordStep(FAILED, username)
     if user.password_set_by_other:
         return PasswordStep(MUST_CHOOSE, username, user)
+    if not keys.has_keypair(user):
+        # Its keys were removed (the last key role went, the account was switched off): a
+        # fresh pair under the person's own password, holding nothing until an approval.
+        keys.create_user_keypair(user, password)
     unlocked = keys.unlock(user, password)
     if unlocked is None:
         return PasswordStep(FAILED, username)

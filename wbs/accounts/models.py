@@ -84,7 +84,9 @@ class User(AbstractUser):
 
     @property
     def has_inbox(self) -> bool:
-        return bool(self.roles & CASE_ROLES)
+        """Whether the inbox is in the menu: every case role but the identity custodian's (a
+        custodian only decides identity requests, on their own page)."""
+        return bool(self.roles & (CASE_ROLES - {Role.CUSTODIAN}))
 
     @property
     def is_reporter(self) -> bool:

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.audit import log
 from wbs.vault import keys, listings
-from wbs.vault.models import RecipientListing, SigningCertificate
+from wbs.vault.models import KeyGrant, RecipientListing, SigningCertificate
 
 from .alerts import alert
 from .models import CASE_ROLES, Role, RoleAssignment, RoleRequest
@@ -134,15 +134,20 @@ def add_role(user, role: str, *, acting):
     return "requested"
 
 
-def _relist(user, *, acting) -> None:
-    """After a reset: every key role the person holds waits for a new approval."""
+def relist(user, *, acting) -> None:
+    """After a reset (or an upgrade, a reactivation): every key role the person holds waits
+    for a new approval."""
     held = user.role_assignments.filter(role__in=list(SCOPE_OF_ROLE)).values_list("role", flat=True)
     for role in held:
         RoleRequest.objects.get_or_create(
             user=user,
             role=role,
             state=RoleRequest.State.PENDING,
-            defaults={"requested_by": acting, "decider": decider_for(role), "relist": True},
+            defaults={
+                "requested_by": acting or user,  # set-up code: the person themself
+                "decider": decider_for(role),
+                "relist": True,
+            },
         )
 
 
@@ -156,7 +161,7 @@ def _retire_signer(user, *, acting) -> None:
     SigningCertificate.objects.filter(user=user).delete()
     signed = RecipientListing.objects.filter(signer__in=verify_keys).select_related("user")
     for listed in signed:
-        _relist(listed.user, acting=acting)
+        relist(listed.user, acting=acting)
     # Their grants stay (existing reports remain readable); new keys wait for the new approval.
     signed.delete()
 
@@ -173,9 +178,13 @@ def remove_role(user, role: str, *, acting) -> bool:
     if scope and scope not in {SCOPE_OF_ROLE.get(r) for r in remaining}:
         listings.unlist(user, [scope])
     if not remaining & set(SCOPE_OF_ROLE):
-        keys.forget_keys(user, keep_pair=True)
+        # With the last key role the key pair goes too (a new one is made at the next log-in):
+        # a listing kept from before cannot be put back for the old public key.
+        keys.forget_keys(user)
     if role == Role.INSPEKTUR:
         _retire_signer(user, acting=acting)
+    if role == Role.CUSTODIAN:  # a former custodian keeps no share of any identity key
+        KeyGrant.objects.filter(user=user, key_kind=KeyGrant.KeyKind.IDENTITY_SHARE).delete()
     RoleRequest.objects.filter(user=user, role=role, state="pending").update(state="denied")
     alert("role.removed", actor=acting, subject=user, payload={"role": role})
     return True
@@ -227,7 +236,7 @@ def reset_password(user, *, acting) -> str:
     user.password_set_by_other = True
     user.save(update_fields=["password", "password_set_by_other"])
     keys.forget_keys(user)
-    _relist(user, acting=acting)
+    relist(user, acting=acting)
     user.end_all_sessions()
     alert("user.password_reset", actor=acting, subject=user)
     return password
@@ -240,7 +249,7 @@ def reset_totp(user, *, acting) -> None:
     alerted."""
     TOTPDevice.objects.filter(user=user).delete()
     keys.forget_keys(user, keep_pair=True)
-    _relist(user, acting=acting)
+    relist(user, acting=acting)
     user.end_all_sessions()
     alert("user.totp_reset", actor=acting, subject=user)
 
@@ -257,6 +266,23 @@ def deactivated(user, *, acting) -> None:
     alert("user.deactivated", actor=acting, subject=user)
 
 
+def changed(user, fields, *, acting) -> None:
+    """An administrator changed account fields. Audited; a change of the e-mail address of a
+    key holder or watcher (where alerts and notices go) is alerted too."""
+    log.record(verb="user.changed", actor=acting, target=user, payload={"fields": list(fields)})
+    holds_keys = user.role_assignments.filter(role__in=sorted(CASE_ROLES)).exists()
+    if "email" in fields and holds_keys:
+        alert("user.email_changed", actor=acting, subject=user)
+
+
+@transaction.atomic
+def reactivated(user, *, acting) -> None:
+    """An account switched on again: a new key pair at the next log-in, and every key role
+    waits for its approval again. Audited and alerted."""
+    relist(user, acting=acting)
+    alert("user.reactivated", actor=acting, subject=user)
+
+
 def end_sessions(user, *, acting) -> None:
     user.end_all_sessions()
     log.record(verb="user.sessions_ended", actor=acting, target=user)
@@ -266,7 +292,11 @@ def end_sessions(user, *, acting) -> None:
 def choose_password(user, password: str) -> keys.Unlocked:
     """The first log-in after a password set by somebody else: the person's own password, and
     a new key pair under it (any earlier one, known to whoever typed the old password, goes
-    with its grants). Audited."""
+    with its grants). Once only: a second session still on the page (started with the same
+    temporary password) is refused with RoleError. Audited."""
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if not user.password_set_by_other:
+        raise RoleError(gettext_lazy("The password has been chosen already."))
     user.set_password(password)
     user.password_set_by_other = False
     user.save(update_fields=["password", "password_set_by_other"])

@@ -30,13 +30,18 @@ LIMIT_ACCOUNT = 10
 LIMIT_ADDRESS = 100
 
 
-def _pending_user(request, *, choosing: bool = False):
-    """The staff member half-way through logging in: after the password step (holding their
-    keyring), or with `choosing`, before they have chosen their own password (no keyring)."""
+def _pending(request) -> dict | None:
     pending = request.session.get(PENDING)
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         return None
-    if bool(pending.get("choose")) != choosing:
+    return pending
+
+
+def _pending_user(request, *, choosing: bool = False):
+    """The staff member half-way through logging in: after the password step (holding their
+    keyring), or with `choosing`, before they have chosen their own password (no keyring)."""
+    pending = _pending(request)
+    if pending is None or bool(pending.get("choose")) != choosing:
         return None
     if not choosing and (
         not request.keyring.has_private_key or request.keyring.user_id != pending["user"]
@@ -45,8 +50,12 @@ def _pending_user(request, *, choosing: bool = False):
     return get_user_model().objects.filter(pk=pending["user"], is_active=True, kind="staff").first()
 
 
+def _confirmed_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
 def _second_factor(user):
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if _confirmed_device(user) is not None:
         return redirect("accounts:staff_otp")
     return redirect("accounts:staff_otp_enroll")
 
@@ -59,8 +68,12 @@ def staff_login(request):
             request, form, action="staff-login", kind="staff", limits=(LIMIT_ACCOUNT, LIMIT_ADDRESS)
         )
         if step.outcome == login.MUST_CHOOSE:
+            # A password somebody else set: with an authenticator already enrolled, its code
+            # comes first (the temporary password alone chooses nothing); then a new password.
             request.session.flush()
             request.session[PENDING] = {"user": step.user.pk, "at": int(time.time()), "choose": 1}
+            if _confirmed_device(step.user) is not None:
+                return redirect("accounts:staff_otp")
             return redirect("accounts:choose_password")
         if step.outcome != login.OK:
             log.record(verb=f"auth.{step.outcome}", payload={"step": "password"})
@@ -79,13 +92,21 @@ def staff_login(request):
 @require_http_methods(["GET", "POST"])
 def choose_password(request):
     """The first log-in with a password somebody else set: the person chooses their own before
-    anything else, and their key pair is made under it; then the second factor."""
+    anything else (after the code of an authenticator they already have), and their key pair
+    is made under it; then the second factor, if it has not been given yet."""
     user = _pending_user(request, choosing=True)
     if user is None:
         return redirect("accounts:staff_login")
+    device = _confirmed_device(user)
+    verified = device is not None and request.session[PENDING].get("otp") == device.pk
+    if device is not None and not verified:
+        return redirect("accounts:staff_otp")
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        unlocked = services.choose_password(user, form.cleaned_data["new1"])
+        try:
+            unlocked = services.choose_password(user, form.cleaned_data["new1"])
+        except services.RoleError:  # chosen meanwhile, in another session
+            return logged_out(request, "accounts:staff_login")
         request.session[PENDING] = {"user": user.pk, "at": int(time.time())}
         kr.attach(
             request,
@@ -95,6 +116,10 @@ def choose_password(request):
                 signing_key=unlocked.signing_key,
             ),
         )
+        user.refresh_from_db()  # the new password hash goes into the session
+        if verified:
+            _complete_login(request, user, device)
+            return redirect("cases:home")
         return _second_factor(user)
     return form_page(request, "accounts/choose_password.html", {"form": form})
 
@@ -138,11 +163,14 @@ def _token_refused(request, template: str, outcome: str, context=None):
 
 @require_http_methods(["GET", "POST"])
 def staff_otp(request):
-    user = _pending_user(request)
+    choosing = bool((_pending(request) or {}).get("choose"))
+    user = _pending_user(request, choosing=choosing)
     if user is None:
         return redirect("accounts:staff_login")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = _confirmed_device(user)
     if device is None:
+        if choosing:
+            return redirect("accounts:choose_password")
         return redirect("accounts:staff_otp_enroll")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,6 +179,9 @@ def staff_otp(request):
             return _token_refused(request, "accounts/otp.html", outcome)
         ratelimit.account_success(request, "staff-otp", user.username)
         ratelimit.account_success(request, "staff-login", user.username)
+        if choosing:  # the code is right: now the person chooses their own password
+            request.session[PENDING] = {**request.session[PENDING], "otp": device.pk}
+            return redirect("accounts:choose_password")
         _complete_login(request, user, device)
         return redirect("cases:home")
     return form_page(request, "accounts/otp.html", {"form": form})
@@ -221,7 +252,11 @@ def password_change(request):
             "accounts/done.html",
             {"message": _("Your password has been changed. Your other sessions have been ended.")},
         )
-    return form_page(request, "accounts/password_change.html", {"form": form})
+    return form_page(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "fingerprint": keys.session_fingerprint(request.keyring)},
+    )
 
 
 @staff_required()

@@ -127,16 +127,16 @@ def user_edit(request, pk):
         form.save()
         if "is_active" in changed and not person.is_active:
             accounts.deactivated(person, acting=request.user)
-        log.record(
-            verb="user.changed", actor=request.user, target=person, payload={"fields": changed}
-        )
+        elif "is_active" in changed:
+            accounts.reactivated(person, acting=request.user)
+        accounts.changed(person, changed, acting=request.user)
         messages.success(request, _("Saved."))
-        if "is_active" in changed and person.is_active and not hasattr(person, "keypair"):
+        if "is_active" in changed and person.is_active:
             messages.warning(
                 request,
                 _(
-                    "The account is on again, without keys: reset its password so that the "
-                    "person can log in and choose their own."
+                    "The account is on again, without keys: its case roles wait for an "
+                    "Inspektur's approval after the person's next log-in."
                 ),
             )
         return redirect("administration:user_edit", pk=person.pk)

@@ -96,6 +96,8 @@ def decide(keyring, row: IdentityRequest, custodian, *, approve: bool, reason: s
         verb = "identity.approved" if approve else "identity.denied"
         if not approve:
             row.state = IdentityRequest.State.DENIED
+            # The shares released so far go: a refusal ends the request for good.
+            row.decisions.exclude(released_share=None).update(released_share=None)
         elif len(_approvals(row)) >= settings.WBS_IDENTITY_QUORUM:
             row.state, verb = IdentityRequest.State.APPROVED, "identity.released"
         if row.state != IdentityRequest.State.PENDING:

@@ -179,8 +179,15 @@ def queue_counts(user, rows=None) -> list[tuple[Queue, int]]:
     return [(q, counts[q.code]) for q in queues]
 
 
-def pending_identity_requests() -> int:
-    return IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING).count()
+def pending_identity_requests(custodian) -> int:
+    """Pending identity requests this custodian may still decide (not their own, not decided
+    by them yet)."""
+    return (
+        IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING)
+        .exclude(requester=custodian)
+        .exclude(decisions__custodian=custodian)
+        .count()
+    )
 
 
 def near_due_limit(today: datetime.date) -> datetime.date:

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wbs.accounts import services as accounts
+from wbs.accounts.alerts import alert
 from wbs.accounts.models import RECEIVING_ROLES, Role, RoleAssignment, RoleRequest
 from wbs.audit import log
-from wbs.vault import grants, listings, recovery, signing
+from wbs.vault import grants, keys, listings, recovery, signing
 from wbs.vault.keyring import NoAccess
 from wbs.vault.models import UserKeyPair
 
@@ -36,6 +37,16 @@ def pending(decider: str | None = RoleRequest.Decider.INSPEKTUR):
     return rows.select_related("user", "requested_by", "user__wilayah")
 
 
+def with_fingerprints(requests) -> list:
+    """Pending requests, each with `fingerprint`: the person's key fingerprint (None when their
+    key pair row is missing or not theirs), to be compared with the one on their own screen."""
+    rows = list(requests)
+    pairs = {p.user_id: p for p in UserKeyPair.objects.filter(user__in=[r.user_id for r in rows])}
+    for row in rows:
+        row.fingerprint = keys.row_fingerprint(pairs.get(row.user_id))
+    return rows
+
+
 def _reports_for(user, role: str):
     """The reports whose keys the role should hold from its approval on: every report for a
     Verifikator or an Inspektur (as at submission), the open ones handed to a Penelaah."""
@@ -44,6 +55,18 @@ def _reports_for(user, role: str):
     if role == Role.PENELAAH:
         return Report.objects.filter(status__in=sorted(OPEN_STATUSES), assignee=user)
     return Report.objects.none()
+
+
+def _unbound(user) -> ApprovalError:
+    """A key pair row that is not its owner's: changed in the database (an attack to look
+    at), or made before bindings and not used since. Alerted; nothing is approved."""
+    alert("security.keypair_unbound", subject=user)
+    return ApprovalError(
+        _(
+            "This person's key pair does not verify (it may have been changed in the "
+            "database): nothing was approved. The person logs in once, then decide again."
+        )
+    )
 
 
 def _ready(user) -> None:
@@ -71,12 +94,25 @@ def _seal_reports(keyring, user, role: str, scope: str) -> tuple[int, int]:
     return sealed, missing
 
 
-@transaction.atomic
+def _check_bound(user) -> UserKeyPair:
+    pair = UserKeyPair.objects.filter(user=user).first()
+    if pair is None or not keys.is_bound(pair):
+        raise _unbound(user)
+    return pair
+
+
 def approve(request_row, inspektur, keyring) -> tuple[int, int]:
     """An Inspektur approves a case role with their key. Returns (keys sealed, open reports
     the Inspektur could not open). Raises ApprovalError (nothing changes) when the person is
-    not ready, or the Inspektur's signing key is not certified by the trust root."""
+    not ready or their key pair row is not theirs, or the Inspektur's signing key is not
+    certified by the trust root."""
     _ready(request_row.user)
+    _check_bound(request_row.user)
+    return _approve_with_key(request_row, inspektur, keyring)
+
+
+@transaction.atomic
+def _approve_with_key(request_row, inspektur, keyring) -> tuple[int, int]:
     row = accounts.decide_role_request(
         request_row, acting=inspektur, approve=True, decider=RoleRequest.Decider.INSPEKTUR
     )
@@ -85,6 +121,8 @@ def approve(request_row, inspektur, keyring) -> tuple[int, int]:
         return 0, 0
     try:
         listings.list_member(keyring, row.user, scope)
+    except listings.NotBound:  # changed between the check and now: refused, rolled back
+        raise ApprovalError(_("The person's key pair changed meanwhile: decide again.")) from None
     except (listings.NotCertified, NoAccess):
         raise ApprovalError(
             _(
@@ -113,19 +151,22 @@ def approve_with_recovery(passphrase: str, request_row, *, acting=None) -> int:
     if opened is None:
         log.record(verb="recovery.failed", actor=acting, target=request_row.user)
         raise ApprovalError(_("The recovery passphrase is not correct."))
+    _ready(request_row.user)
+    _check_bound(request_row.user)
     return _approve_as_root(passphrase, opened, request_row, acting)
 
 
 @transaction.atomic
 def _approve_as_root(passphrase, opened, request_row, acting) -> int:
     user = request_row.user
-    _ready(user)
     row = accounts.decide_role_request(
         request_row, acting=acting, approve=True, decider=request_row.decider
     )
+    pair = UserKeyPair.objects.select_for_update().get(user=user)
+    if not keys.is_bound(pair):  # changed between the check and now: refused, rolled back
+        raise ApprovalError(_("The person's key pair changed meanwhile: decide again."))
     if row.role == Role.INSPEKTUR:
-        verify_key = UserKeyPair.objects.values_list("verify_key", flat=True).get(user=user)
-        signing.certify(opened.signing_key, user, bytes(verify_key))
+        signing.certify(opened.signing_key, user, bytes(pair.verify_key))
     scope = accounts.SCOPE_OF_ROLE.get(row.role)
     if scope is None:
         return 0

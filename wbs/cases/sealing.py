@@ -79,6 +79,7 @@ def seal_new_reports(items: list[NewReport], keyring: Keyring) -> None:
     table. Must run inside the caller's transaction. Side effects: a report key (and an
     identity key where identity is given) per report, which `keyring` learns, sealed to the
     recovery key and to every receiving user (wbs.cases.recipients)."""
+    to = recipients.for_new_reports()  # first: NotAccepting stores nothing
     accused_rows = []
     for item in items:
         report = item.report
@@ -93,7 +94,7 @@ def seal_new_reports(items: list[NewReport], keyring: Keyring) -> None:
             accused_rows.append(row)
     Report.objects.bulk_create([item.report for item in items], batch_size=1000)
     Accused.objects.bulk_create(accused_rows, batch_size=1000)
-    grants.seal_new_reports(keyring, [item.report for item in items], recipients.for_new_reports())
+    grants.seal_new_reports(keyring, [item.report for item in items], to)
 
 
 def seal_new_report(item: NewReport, keyring: Keyring, *, reporter_user=None) -> str:

@@ -156,8 +156,8 @@ def inbox_view(request):
             "queues": queues,
             "queue": queue_code,
             "query": query.urlencode(),
-            "pending_identity": inbox.pending_identity_requests()
-            if user.has_role(Role.INSPEKTUR)
+            "pending_identity": inbox.pending_identity_requests(user)
+            if user.has_role(Role.CUSTODIAN)
             else None,
         },
     )
@@ -459,8 +459,8 @@ def role_requests(request):
         request,
         "cases/role_requests.html",
         {
-            "pending": roles.pending(),
-            "root_pending": roles.pending(RoleRequest.Decider.ROOT),
+            "pending": roles.with_fingerprints(roles.pending()),
+            "root_pending": roles.with_fingerprints(roles.pending(RoleRequest.Decider.ROOT)),
             "root_form": case_forms.RootApprovalForm(),
         },
     )

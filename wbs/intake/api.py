@@ -28,6 +28,7 @@ from wbs.audit import log
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MESSAGE_MAX
 from wbs.cases.models import PUBLIC_STAGE_OF_STATUS, PublicStage, Report, public_timeline
+from wbs.cases.recipients import NotAccepting
 from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import Category, Unit
 from wbs.monitoring.figures import public_figures
@@ -176,7 +177,13 @@ def _too_many():
 
 @api.post(
     "/reports",
-    response={201: schemas.ReceiptOut, 413: schemas.ErrorOut, 415: schemas.ErrorOut, **ERRORS},
+    response={
+        201: schemas.ReceiptOut,
+        413: schemas.ErrorOut,
+        415: schemas.ErrorOut,
+        503: schemas.ErrorOut,
+        **ERRORS,
+    },
     url_name="reports",
     summary="Submit a report",
     description="Stored encrypted. Show the access code to the reporter once.",
@@ -197,7 +204,12 @@ def create_report(request):
     if not ratelimit.submission_claim(request):
         ratelimit.record_refusal(request, "submission")
         raise _too_many()
-    receipt = services.submit_cleaned(data, people, uploads)
+    try:
+        receipt = services.submit_cleaned(data, people, uploads)
+    except NotAccepting:
+        raise ApiError(
+            503, _("The system cannot accept reports at the moment; nothing was stored.")
+        ) from None
     return Status(
         201,
         {

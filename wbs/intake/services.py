@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wbs.audit import log
-from wbs.cases import workflow
+from wbs.cases import recipients, workflow
 from wbs.cases.evidence import removing_on_failure, store_attachment
 from wbs.cases.models import IdentityMode, Message, Report, ReporterNotice, Status
 from wbs.cases.sealing import (
@@ -56,6 +56,7 @@ def submit_report(
     Side effects: Report, terlapor, grants, access code, attachments (ciphertext files), the
     DITERIMA history row and an audit event, all in one transaction. A registered reporter's
     keyring (`reporter_keyring`) learns the new report's keys."""
+    recipients.check_accepting()  # outside the transaction: its alarm must stay
     keyring = Keyring()
     with removing_on_failure() as stored, transaction.atomic():
         today = timezone.localdate()

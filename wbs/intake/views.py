@@ -20,6 +20,7 @@ from wbs.cases import identity
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
 from wbs.cases.models import IdentityMode, Report, public_timeline
+from wbs.cases.recipients import NotAccepting
 from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import MessageTemplate
 from wbs.monitoring.figures import public_figures
@@ -114,7 +115,12 @@ def report_new(request):
         return _report_form(
             request, form, formset, status=429, rate_limited=True, files_lost=files_lost
         )
-    receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+    try:
+        receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+    except NotAccepting:
+        return _report_form(
+            request, form, formset, status=503, not_accepting=True, files_lost=files_lost
+        )
     response = redirect("intake:receipt")
     _attach_receipt(request, response, receipt)
     return response

@@ -9,8 +9,8 @@ import json
 
 from django.conf import settings
 
-from . import codes, crypto
-from .keyring import Keyring
+from . import codes, crypto, keys
+from .keyring import Keyring, NoAccess
 from .models import AccessCode, ReporterVaultItem, UserKeyPair
 
 _ACCESS_AD = b"wbs:v1:access_code_keys"
@@ -95,7 +95,12 @@ def open_with_access_code(code: str):
 
 
 def _public_key(user) -> bytes:
-    return bytes(UserKeyPair.objects.values_list("public_key", flat=True).get(user=user))
+    """The reporter's own public key: only from a key pair row bound by its owner (a public key
+    swapped in by SQL would otherwise receive the report's keys)."""
+    pair = UserKeyPair.objects.get(user=user)
+    if not keys.is_bound(pair):
+        raise NoAccess("the key pair row is not its owner's")
+    return bytes(pair.public_key)
 
 
 def seal_to_reporter(keyring: Keyring, user, report) -> None:

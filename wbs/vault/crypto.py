@@ -70,6 +70,11 @@ def new_keypair() -> tuple[bytes, bytes]:
     return bytes(private.public_key), bytes(private)
 
 
+def public_key_of(private_key: bytes) -> bytes:
+    """The X25519 public key that belongs to `private_key`."""
+    return bytes(PrivateKey(bytes(private_key)).public_key)
+
+
 def seal(public_key: bytes, data: bytes) -> bytes:
     return SealedBox(PublicKey(bytes(public_key))).encrypt(data)
 

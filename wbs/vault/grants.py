@@ -19,21 +19,14 @@ IDENTITY = KeyGrant.KeyKind.IDENTITY
 
 @dataclass(frozen=True)
 class Recipients:
-    """Where a new report's keys go: whole copies to the recovery key; the report key to the
-    receivers; the identity key in shares to the custodians, `k` of them needed (user id →
-    listed public key). Looked up once per submission, or once per batch."""
+    """Where a new report's keys go: whole copies to the (trusted) recovery key; the report key
+    to the receivers; the identity key in shares to the custodians, `k` of them needed (user id
+    → listed public key). Looked up once per submission, or once per batch."""
 
     recovery: RecoveryKey
     receivers: dict[int, bytes]
     custodians: dict[int, bytes]
     k: int
-
-    @classmethod
-    def of(cls, *, receivers: dict[int, bytes], custodians: dict[int, bytes], k: int):
-        recovery = RecoveryKey.objects.filter(active=True).first()
-        if recovery is None:
-            raise RuntimeError("no active recovery key: run `manage.py init_vault` first")
-        return cls(recovery, receivers, custodians, k)
 
 
 def _new_report_grants(keyring: Keyring, report, to: Recipients) -> list[KeyGrant]:

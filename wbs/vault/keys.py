@@ -3,6 +3,7 @@ to it) and an Ed25519 signing key (an Inspektur signs listings with it). Both pr
 are wrapped together under Argon2id of the password, the cost stored beside them and raised on
 the next log-in; key pairs made before signing keys existed get one at that log-in."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,10 +60,35 @@ def _ad(user) -> bytes:
     return _PK_AD + str(user.pk).encode()
 
 
+def binding_of(user_id: int, public_key: bytes, verify_key: bytes) -> str:
+    payload = f"{user_id}:".encode() + bytes(public_key) + bytes(verify_key)
+    return crypto.keyed_hash("keypair-binding", payload)
+
+
+def key_fingerprint(public_key: bytes, verify_key: bytes) -> str:
+    """A short fingerprint of a person's two public keys (64 bits, four groups of four), shown
+    on their own account page (from the keys in their session) and next to a pending role on
+    the Inspektur's approval screen (from the bound row): read aloud, they must be the same."""
+    text = hashlib.sha256(b"wbs:v1:key:" + bytes(public_key) + bytes(verify_key)).hexdigest()
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4)).upper()
+
+
+def is_bound(pair) -> bool:
+    """Whether the key pair's public halves are the ones its owner's private keys made (see
+    UserKeyPair.binding); False for a row changed in the database, or not yet bound."""
+    if not pair.binding or pair.verify_key is None:
+        return False
+    expected = binding_of(pair.user_id, pair.public_key, pair.verify_key)
+    return crypto.constant_time_equal(pair.binding, expected)
+
+
 def _columns(user, password: str, private: bytes, seed: bytes) -> dict:
+    public, verify_key = crypto.public_key_of(private), signing.verify_key_of(seed)
     return {
         **wrap(password.encode(), private + seed, _ad(user)),
-        "verify_key": signing.verify_key_of(seed),
+        "public_key": public,
+        "verify_key": verify_key,
+        "binding": binding_of(user.pk, public, verify_key),
     }
 
 
@@ -71,13 +97,16 @@ def create_user_keypair(user, password: str) -> UserKeyPair:
     and listings of the old public key are removed (the recovery key's copies remain, from
     which keys are re-issued once an Inspektur lists the person again)."""
     forget_keys(user)
-    public, private = crypto.new_keypair()
+    _public, private = crypto.new_keypair()
     _verify, seed = signing.new_signing_key()
     keypair, _ = UserKeyPair.objects.update_or_create(
-        user=user,
-        defaults={"public_key": public, **_columns(user, password, private, seed)},
+        user=user, defaults=_columns(user, password, private, seed)
     )
     return keypair
+
+
+def has_keypair(user) -> bool:
+    return UserKeyPair.objects.filter(user=user).exists()
 
 
 def forget_keys(user, *, keep_pair: bool = False) -> None:
@@ -91,7 +120,8 @@ def forget_keys(user, *, keep_pair: bool = False) -> None:
 
 def unlock(user, password: str) -> Unlocked | None:
     """The user's private and signing keys, or None if they have no key pair or the password
-    does not fit. Re-wrapped at today's cost, with a new signing key where there was none."""
+    does not fit. Re-wrapped at today's cost, with a new signing key where there was none; the
+    public halves are put back from the private keys (and bound) if the row says otherwise."""
     keypair = UserKeyPair.objects.filter(user=user).first()
     if keypair is None:
         return None
@@ -99,10 +129,19 @@ def unlock(user, password: str) -> Unlocked | None:
     if material is None:
         return None
     private, seed = split_material(material)
-    if seed is None or not is_current_cost(keypair):
+    if seed is None or not is_current_cost(keypair) or not _matches(keypair, private, seed):
         seed = seed or signing.new_signing_key()[1]
         UserKeyPair.objects.filter(user=user).update(**_columns(user, password, private, seed))
     return Unlocked(private, seed)
+
+
+def _matches(keypair, private: bytes, seed: bytes) -> bool:
+    return (
+        bytes(keypair.public_key) == crypto.public_key_of(private)
+        and keypair.verify_key is not None
+        and bytes(keypair.verify_key) == signing.verify_key_of(seed)
+        and is_bound(keypair)
+    )
 
 
 def unlock_private_key(user, password: str) -> bytes | None:
@@ -120,3 +159,19 @@ def rewrap_for_session(user, keyring, new_password: str) -> None:
 def public_keys_of(users) -> dict[int, bytes]:
     pairs = UserKeyPair.objects.filter(user__in=users).values_list("user_id", "public_key")
     return {user_id: bytes(public) for user_id, public in pairs}
+
+
+def session_fingerprint(keyring) -> str | None:
+    """The fingerprint of the keys a session holds (None without them)."""
+    if not keyring.has_private_key:
+        return None
+    return key_fingerprint(
+        crypto.public_key_of(keyring.private_key()), signing.verify_key_of(keyring.signing_key())
+    )
+
+
+def row_fingerprint(pair) -> str | None:
+    """The fingerprint of a bound key-pair row (None for a row that is not its owner's)."""
+    if pair is None or not is_bound(pair):
+        return None
+    return key_fingerprint(pair.public_key, pair.verify_key)

@@ -12,7 +12,7 @@ report for review (Penelaah); "custodian" — holds a share of every new identit
 
 from dataclasses import dataclass
 
-from . import signing
+from . import keys, signing
 from .models import RecipientListing, UserKeyPair
 
 ALL = "all"
@@ -27,6 +27,11 @@ class NotCertified(Exception):
     """The signer's key carries no certificate of the trust root."""
 
 
+class NotBound(Exception):
+    """The person's key pair row does not carry its owner's binding (changed in the database,
+    or made before bindings and not used since): nothing is signed for it."""
+
+
 def _payload(user_id: int, public_key: bytes, scope: str, signer: str) -> dict:
     return {
         "user": user_id,
@@ -36,12 +41,15 @@ def _payload(user_id: int, public_key: bytes, scope: str, signer: str) -> dict:
     }
 
 
-def _current_public_key(user) -> bytes:
-    return bytes(UserKeyPair.objects.values_list("public_key", flat=True).get(user=user))
+def _bound_public_key(user) -> bytes:
+    pair = UserKeyPair.objects.filter(user=user).first()
+    if pair is None or not keys.is_bound(pair):
+        raise NotBound("the key pair does not carry its owner's binding")
+    return bytes(pair.public_key)
 
 
 def _store(user, scope: str, signer: str, seed: bytes) -> RecipientListing:
-    public_key = _current_public_key(user)
+    public_key = _bound_public_key(user)
     payload = _payload(user.pk, public_key, scope, signer)
     listing, _ = RecipientListing.objects.update_or_create(
         user=user,
@@ -57,7 +65,8 @@ def _store(user, scope: str, signer: str, seed: bytes) -> RecipientListing:
 
 def list_member(keyring, user, scope: str) -> RecipientListing:
     """An Inspektur lists `user` for `scope` with their own signing key (held by `keyring`).
-    Raises NotCertified unless the root has certified that key, and for the signer themself."""
+    Raises NotCertified unless the root has certified that key, and for the signer themself;
+    NotBound for a key pair row that is not its owner's."""
     seed = keyring.signing_key()
     verify_key = signing.verify_key_of(seed)
     certified = signing.certified_verify_keys()
@@ -85,28 +94,49 @@ class Checked:
     invalid: list[int]
 
 
-def check(scope: str, users=None) -> Checked:
+@dataclass(frozen=True)
+class Trust:
+    """What signatures are checked against: the root's verify key (None when the trust root
+    does not verify) and the certified Inspektur keys (verify key → user id). Loaded once per
+    check, or once for several (a submission checks two scopes)."""
+
+    root: bytes | None
+    certified: dict[bytes, int]
+
+    @classmethod
+    def load(cls, signers=None) -> "Trust":
+        try:
+            root = signing.root_verify_key()
+        except signing.TrustRootMissing:
+            return cls(None, {})
+        return cls(root, signing.certified_verify_keys(signers))
+
+
+def check(scope: str, users=None, signers=None, trust: Trust | None = None) -> Checked:
+    """The listings of `scope` (for `users`, if given) that verify: signed by the root or by a
+    certified key of one of `signers` (if given: user ids, the active Inspekturs) other than the
+    person, for the public key the person's bound key pair holds now."""
     rows = RecipientListing.objects.filter(scope=scope)
     if users is not None:
         rows = rows.filter(user__in=users)
-    current = dict(
-        UserKeyPair.objects.filter(user__in=rows.values("user")).values_list(
-            "user_id", "public_key"
-        )
-    )
-    certified = signing.certified_verify_keys()
-    try:
-        root = signing.root_verify_key()
-    except signing.TrustRootMissing:
-        root = None
-    keys, invalid = {}, []
+    current = {
+        pair.user_id: bytes(pair.public_key)
+        for pair in UserKeyPair.objects.filter(user__in=rows.values("user"))
+        if keys.is_bound(pair)
+    }
+    trust = trust or Trust.load(signers)
+    root, certified = trust.root, trust.certified
+    verified, invalid = {}, []
     for row in rows:
         public_key = bytes(row.public_key)
         payload = _payload(row.user_id, public_key, row.scope, row.signer)
         if row.signer == ROOT:
             signer_key = root
         else:
-            signer_key = bytes.fromhex(row.signer) if len(row.signer) == 64 else None
+            try:
+                signer_key = bytes.fromhex(row.signer) if len(row.signer) == 64 else None
+            except ValueError:  # a malformed row is an invalid row, not a broken intake
+                signer_key = None
             if signer_key not in certified or certified[signer_key] == row.user_id:
                 signer_key = None
         if (
@@ -114,16 +144,16 @@ def check(scope: str, users=None) -> Checked:
             and signing.verifies(signer_key, LISTING, payload, row.signature)
             and bytes(current.get(row.user_id, b"")) == public_key
         ):
-            keys[row.user_id] = public_key
+            verified[row.user_id] = public_key
         else:
             invalid.append(row.user_id)
-    return Checked(keys, invalid)
+    return Checked(verified, invalid)
 
 
-def listed_key(user, scopes=SCOPES) -> bytes | None:
+def listed_key(user, scopes=SCOPES, signers=None) -> bytes | None:
     """`user`'s signed public key if any listing of `scopes` verifies for them."""
     for scope in scopes:
-        key = check(scope, users=[user]).keys.get(user.pk)
+        key = check(scope, users=[user], signers=signers).keys.get(user.pk)
         if key is not None:
             return key
     return None

@@ -48,6 +48,10 @@ class UserKeyPair(models.Model):
     public_key = models.BinaryField(max_length=32)
     wrapped_private_key = models.BinaryField()
     verify_key = models.BinaryField(max_length=32, null=True)
+    # HMAC under the pepper (outside the database) of (user, public key, verify key), written
+    # only while the private keys are in hand: a public key swapped in by SQL does not match,
+    # so nothing is signed for it or sealed to it (wbs.vault.keys.is_bound).
+    binding = models.CharField(max_length=64, blank=True, default="")
     salt = models.BinaryField(max_length=16)
     opslimit = models.PositiveIntegerField()
     memlimit = models.PositiveBigIntegerField()

@@ -26,7 +26,7 @@ def _secret(passphrase: str) -> bytes:
 @transaction.atomic
 def create_recovery_key() -> tuple[RecoveryKey, str]:
     """Create the organisation recovery key and trust root. Returns the passphrase, which is
-    shown once and stored nowhere; the root's fingerprint is signing.fingerprint(key.verify_key)."""
+    shown once and stored nowhere; the root's fingerprint is signing.fingerprint(key)."""
     if RecoveryKey.objects.filter(active=True).exists():
         raise RuntimeError("an active recovery key exists already")
     passphrase = codes.new_recovery_passphrase()
@@ -56,6 +56,12 @@ def open_root(passphrase: str, key: RecoveryKey | None = None) -> Unlocked | Non
         RecoveryKey.objects.filter(pk=key.pk).update(
             verify_key=verify_key, **wrap(_secret(passphrase), private + seed, _RECOVERY_AD)
         )
+        key.refresh_from_db()
+    # The passphrase holder is the authority on the public halves: rows swapped in the
+    # database are put back (before a fingerprint is printed or anything is signed).
+    public, verify_key = crypto.public_key_of(private), signing.verify_key_of(seed)
+    if (bytes(key.public_key), bytes(key.verify_key)) != (public, verify_key):
+        RecoveryKey.objects.filter(pk=key.pk).update(public_key=public, verify_key=verify_key)
         key.refresh_from_db()
     return Unlocked(private, seed)
 

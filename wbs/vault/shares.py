@@ -62,9 +62,21 @@ def holds_share(keyring: Keyring, report) -> bool:
     return KeyGrant.objects.filter(report=report, user_id=keyring.user_id, key_kind=SHARE).exists()
 
 
+def _release_key(request_id) -> bytes:
+    """A key for one request's released shares, derived from the pepper (outside the
+    database): with a copy of the database and their own private key, a requester still cannot
+    unwrap shares offline — only the server combines them, for an approved request."""
+    return bytes.fromhex(crypto.keyed_hash("identity-release", str(request_id).encode()))
+
+
+def _release_ad(request_id) -> bytes:
+    return b"wbs:v1:identity-release:" + str(request_id).encode()
+
+
 def release(keyring: Keyring, report, request_id, requester_public: bytes) -> bytes:
     """A custodian's approval: their share of `report`'s identity key, re-sealed to the
-    requester and bound to the request. Raises NoAccess without a share."""
+    requester and bound to the request (inside, encrypted under the request's release key).
+    Raises NoAccess without a share."""
     grant = KeyGrant.objects.filter(report=report, user_id=keyring.user_id, key_kind=SHARE).first()
     if grant is None:
         raise NoAccess("identity share")
@@ -75,7 +87,10 @@ def release(keyring: Keyring, report, request_id, requester_public: bytes) -> by
     if share.get("report") != str(report.pk):
         raise NoAccess("identity share")
     released = {**share, "request": str(request_id)}
-    return crypto.seal(requester_public, json.dumps(released).encode())
+    inner = crypto.encrypt(
+        _release_key(request_id), json.dumps(released).encode(), ad=_release_ad(request_id)
+    )
+    return crypto.seal(requester_public, inner)
 
 
 def combine(keyring: Keyring, report, request_id, released: list[bytes]) -> None:
@@ -84,9 +99,12 @@ def combine(keyring: Keyring, report, request_id, released: list[bytes]) -> None
     shares = []
     for blob in released:
         try:
-            share = json.loads(crypto.unseal(keyring.private_key(), blob))
+            inner = crypto.unseal(keyring.private_key(), blob)
+            share = json.loads(
+                crypto.decrypt(_release_key(request_id), inner, ad=_release_ad(request_id))
+            )
         except (crypto.DecryptionError, ValueError):
-            raise ShareError("a share does not open with this keyring") from None
+            raise ShareError("a share does not open with this keyring or request") from None
         if share.get("report") != str(report.pk) or share.get("request") != str(request_id):
             raise ShareError("a share was made for another report or request")
         shares.append(share)

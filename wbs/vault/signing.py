@@ -56,9 +56,13 @@ def verifies(verify_key: bytes, purpose: str, payload: dict, signature: bytes) -
     return True
 
 
-def fingerprint(verify_key: bytes) -> str:
-    """What WBS_TRUST_ROOT holds: the SHA-256 of the root's verify key, in groups of four."""
-    digest = hashlib.sha256(b"wbs:v1:trust-root:" + bytes(verify_key)).hexdigest()
+def fingerprint(key: RecoveryKey) -> str:
+    """What WBS_TRUST_ROOT holds: the SHA-256 of the recovery key's two public halves (the
+    root's verify key and the X25519 key that every report's copy is sealed to), in groups of
+    four. Pinning both means neither can be swapped in the database unnoticed."""
+    digest = hashlib.sha256(
+        b"wbs:v1:trust-root:" + bytes(key.verify_key) + bytes(key.public_key)
+    ).hexdigest()
     return "-".join(digest[i : i + 4] for i in range(0, 64, 4)).upper()
 
 
@@ -80,16 +84,22 @@ def pin_locally(fingerprint_text: str) -> Path | None:
     return path
 
 
-def root_verify_key() -> bytes:
-    """The root's verify key, if the active recovery key's one matches the pinned fingerprint.
-    Raises TrustRootMissing otherwise (nothing signed may then be trusted)."""
+def trusted_recovery_key() -> RecoveryKey:
+    """The active recovery key, if its public halves match the pinned fingerprint. Raises
+    TrustRootMissing otherwise: nothing signed may then be trusted, and nothing may be sealed
+    to its public key."""
     pinned = normalised(settings.WBS_TRUST_ROOT)
-    key = RecoveryKey.objects.filter(active=True).values_list("verify_key", flat=True).first()
-    if not pinned or not key:
+    key = RecoveryKey.objects.filter(active=True).first()
+    if not pinned or key is None or key.verify_key is None:
         raise TrustRootMissing("the trust root is not configured")
-    if normalised(fingerprint(bytes(key))) != pinned:
+    if normalised(fingerprint(key)) != pinned:
         raise TrustRootMissing("the recovery key does not match WBS_TRUST_ROOT")
-    return bytes(key)
+    return key
+
+
+def root_verify_key() -> bytes:
+    """The root's verify key (see trusted_recovery_key)."""
+    return bytes(trusted_recovery_key().verify_key)
 
 
 # --- certificates: the root vouches for an Inspektur's signing key ----------------------------
@@ -102,7 +112,8 @@ def certificate_payload(user, verify_key: bytes) -> dict:
 
 
 def certify(root_seed: bytes, user, verify_key: bytes) -> SigningCertificate:
-    """The root's certificate for `user`'s signing key (the recovery passphrase was given)."""
+    """The root's certificate for `user`'s signing key (the recovery passphrase was given).
+    The caller passes the verify key of the user's bound key pair (wbs.vault.keys.is_bound)."""
     payload = certificate_payload(user, verify_key)
     certificate, _ = SigningCertificate.objects.update_or_create(
         verify_key=bytes(verify_key),
@@ -111,14 +122,18 @@ def certify(root_seed: bytes, user, verify_key: bytes) -> SigningCertificate:
     return certificate
 
 
-def certified_verify_keys() -> dict[bytes, int]:
-    """Verify key → user id for every certificate the pinned root really signed."""
+def certified_verify_keys(holders=None) -> dict[bytes, int]:
+    """Verify key → user id for every certificate the pinned root really signed to an active
+    account (of `holders` only, if given: user ids, e.g. the Inspekturs)."""
     try:
         root = root_verify_key()
     except TrustRootMissing:
         return {}
     keys = {}
-    for cert in SigningCertificate.objects.all():
+    certificates = SigningCertificate.objects.filter(user__is_active=True)
+    if holders is not None:
+        certificates = certificates.filter(user__in=holders)
+    for cert in certificates:
         payload = {"user": cert.user_id, "verify_key": bytes(cert.verify_key).hex()}
         if verifies(root, CERTIFICATE, payload, cert.signature):
             keys[bytes(cert.verify_key)] = cert.user_id

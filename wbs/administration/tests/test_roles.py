@@ -6,6 +6,7 @@ somebody else is replaced at the first log-in, and only then is a key pair made.
 audited and alerted to the Inspekturs and custodians."""
 
 import contextlib
+import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +14,7 @@ from django.test import Client
 
 from conftest import PASSWORD, login_staff, make_staff
 from wbs.accounts import services as accounts
-from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest
+from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest, User
 from wbs.audit.models import AuditEvent
 from wbs.cases import roles, sealing
 from wbs.cases.tests.helpers import keyring_of
@@ -584,3 +585,91 @@ def test_regrant_screen_wrong_passphrase(staff, recovery, report, as_staff):
     )
     assert response.status_code == 400
     assert _events("recovery.failed", user).count() == 1
+
+
+# --- switching off and on, the last key role, the code before a new password ----------------
+
+
+def test_switching_an_account_off_deletes_its_keys_and_on_again_relists(staff, as_staff):
+    person = staff["verifikator"]
+    client = as_staff("admin")
+    fields = {
+        "username": person.username,
+        "full_name": person.full_name,
+        "email": "",
+        "nip": "",
+        "jabatan": "",
+        "pangkat": "",
+        "wilayah": "",
+    }
+    client.post(f"{A}pengguna/{person.pk}/", fields)  # is_active unticked
+    assert not UserKeyPair.objects.filter(user=person).exists()
+    assert not KeyGrant.objects.filter(user=person).exists()
+    assert Alert.objects.filter(verb="user.deactivated", recipient=staff["inspektur"]).exists()
+    client.post(f"{A}pengguna/{person.pk}/", {**fields, "is_active": "on"})
+    assert RoleRequest.objects.get(user=person, state="pending").relist
+    assert Alert.objects.filter(verb="user.reactivated", recipient=staff["custodian"]).exists()
+    # The person logs in with their own password: a new key pair, no key until the approval.
+    login_staff(Client(), User.objects.get(pk=person.pk))
+    assert UserKeyPair.objects.filter(user=person).exists()
+    assert not KeyGrant.objects.filter(user=person).exists()
+
+
+def test_the_last_key_role_takes_the_key_pair_and_a_log_in_makes_a_new_one(staff, report):
+    person = staff["verifikator"]
+    old = bytes(person.keypair.public_key)
+    accounts.remove_role(person, Role.VERIFIKATOR, acting=staff["admin"])
+    assert not UserKeyPair.objects.filter(user=person).exists()
+    accounts.add_role(person, Role.PEMBINA, acting=staff["admin"])
+    login_staff(Client(), User.objects.get(pk=person.pk))
+    assert bytes(UserKeyPair.objects.get(user=person).public_key) != old
+
+
+def test_with_an_authenticator_the_code_comes_before_the_new_password(staff):
+    user = staff["verifikator"]
+    login_staff(Client(), user)  # enrols a device
+    temporary = accounts.reset_password(user, acting=staff["admin"])
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    client = Client()
+    response = client.post("/staf/masuk/", {"username": user.username, "password": temporary})
+    assert response["Location"] == "/staf/masuk/kode/"
+    assert client.get("/staf/masuk/sandi-baru/")["Location"] == "/staf/masuk/kode/"
+    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    response = client.post("/staf/masuk/kode/", {"token": f"{token:06d}"})
+    assert response["Location"] == "/staf/masuk/sandi-baru/"
+    response = client.post("/staf/masuk/sandi-baru/", {"new1": NEW_PASSWORD, "new2": NEW_PASSWORD})
+    assert response["Location"] == "/staf/"  # logged in
+    assert client.get("/staf/kotak-masuk/").status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD) and not user.password_set_by_other
+
+
+def test_the_key_fingerprint_on_the_account_page_is_the_one_on_the_approval_screen(staff):
+    person = _newcomer()
+    accounts.add_role(person, Role.VERIFIKATOR, acting=staff["admin"])
+    own = login_staff(Client(), person).get("/staf/akun/sandi/").content.decode()
+    fingerprint = re.search(r'id="key-fingerprint">([0-9A-F-]{19})<', own).group(1)
+    screen = login_staff(Client(), staff["inspektur"]).get("/staf/peran/").content.decode()
+    assert f"<code>{fingerprint}</code>" in screen
+
+
+def test_changing_a_key_holders_email_is_alerted(staff, as_staff):
+    person = staff["penelaah"]
+    as_staff("admin").post(
+        f"{A}pengguna/{person.pk}/",
+        {
+            "username": person.username,
+            "full_name": person.full_name,
+            "email": "baru@example.org",
+            "nip": "",
+            "jabatan": "",
+            "pangkat": "",
+            "wilayah": person.wilayah_id,
+            "is_active": "on",
+        },
+    )
+    assert Alert.objects.filter(verb="user.email_changed", recipient=staff["pj"]).exists()

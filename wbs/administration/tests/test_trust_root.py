@@ -13,19 +13,28 @@ from django.test import Client
 
 from conftest import PASSWORD, login_staff, make_staff
 from wbs.accounts import services as accounts
-from wbs.accounts.models import Role, RoleRequest, User
+from wbs.accounts.models import Alert, Role, RoleRequest, User
 from wbs.audit.models import AuditEvent
-from wbs.cases import identity, sealing
+from wbs.cases import identity, roles, sealing
+from wbs.cases.models import Report
+from wbs.cases.recipients import NotAccepting
 from wbs.cases.tests.helpers import (
     approve_identity,
     confidential_report,
     identity_request,
     keyring_of,
 )
-from wbs.intake.tests.factories import submit
+from wbs.intake.tests.factories import form_data, submit
+from wbs.intake.tests.test_api import _fields as api_fields
 from wbs.vault import crypto, keys, listings, signing
 from wbs.vault import recovery as recovery_keys
-from wbs.vault.models import KeyGrant, RecipientListing, RecoveryKey, SigningCertificate
+from wbs.vault.models import (
+    KeyGrant,
+    RecipientListing,
+    RecoveryKey,
+    SigningCertificate,
+    UserKeyPair,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +54,7 @@ def test_init_vault_prints_passphrase_and_fingerprint_once(db, settings, tmp_pat
     settings.DATA_DIR = tmp_path
     first = _run("init_vault")
     key = RecoveryKey.objects.get()
-    fingerprint = signing.fingerprint(bytes(key.verify_key))
+    fingerprint = signing.fingerprint(key)
     assert f"Trust root fingerprint: {fingerprint}" in first
     passphrase = first.split("stored nowhere):")[1].split()[0]
     assert recovery_keys.open_recovery_key(passphrase) is not None
@@ -59,34 +68,68 @@ def test_init_vault_in_demo_mode_pins_the_fingerprint_locally(db, settings, tmp_
     settings.DATA_DIR, settings.DEMO = tmp_path, True
     _run("init_vault")
     pinned = (tmp_path / "secrets" / "wbs_trust_root").read_text().strip()
-    assert pinned == signing.fingerprint(bytes(RecoveryKey.objects.get().verify_key))
+    assert pinned == signing.fingerprint(RecoveryKey.objects.get())
     kept = (tmp_path / "secrets" / "demo_recovery_passphrase").read_text().strip()
     assert recovery_keys.open_recovery_key(kept) is not None
     assert (tmp_path / "secrets" / "wbs_trust_root").stat().st_mode & 0o077 == 0
 
 
 def test_a_replaced_recovery_key_does_not_match_the_pin(staff, recovery, settings):
-    """A database writer swaps in a recovery key of their own: nothing verifies any more, so
-    no new report key reaches anybody but the (replaced) recovery key."""
+    """A database writer swaps in a recovery key of their own: nothing verifies any more, and
+    no report is accepted (its copy would go to the writer's key); the alarm is raised."""
     RecoveryKey.objects.all().delete()
     recovery_keys.create_recovery_key()
     with pytest.raises(signing.TrustRootMissing):
         signing.root_verify_key()
-    report, _ = submit()
-    assert not KeyGrant.objects.filter(report=report, user__isnull=False).exists()
+    with pytest.raises(NotAccepting):
+        submit()
+    assert not Report.objects.exists() and not KeyGrant.objects.exists()
+    assert Alert.objects.filter(verb="security.trust_root_invalid", recipient=staff["pj"])
+
+
+@pytest.mark.parametrize("half", ["public_key", "verify_key"])
+def test_either_public_half_swapped_by_sql_is_caught(staff, recovery, half):
+    """The pin covers both halves: the X25519 key every report's copy is sealed to, and the
+    root's verify key."""
+    public, _private = crypto.new_keypair()
+    RecoveryKey.objects.filter(active=True).update(**{half: public})
+    with pytest.raises(NotAccepting):
+        submit()
+    # The passphrase holder puts the halves back (and the pin matches again).
+    recovery_keys.open_root(recovery["passphrase"])
+    report, _ = submit(title="SESUDAH-PEMULIHAN")
+    assert KeyGrant.objects.filter(report=report, user=staff["verifikator"]).exists()
+
+
+def test_the_report_form_says_nothing_was_stored_and_keeps_the_text(staff, recovery, settings):
+    settings.WBS_TRUST_ROOT = ""
+    response = Client().post("/lapor/", form_data(title="JUDUL-TETAP-ADA"))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "tidak ada yang tersimpan" in page and "JUDUL-TETAP-ADA" in page
+    assert not Report.objects.exists()
+
+
+def test_the_api_answers_503_and_stores_nothing(staff, recovery, settings):
+    settings.WBS_TRUST_ROOT = ""
+    response = Client().post("/api/v1/reports", api_fields())
+    assert response.status_code == 503 and not Report.objects.exists()
 
 
 # --- the first administrator ------------------------------------------------------------------
 
 
-def test_create_admin_makes_a_one_time_password(palembang):
+def test_create_admin_makes_the_first_two_with_one_time_passwords(palembang):
     out = _run("create_admin", "admin.wbs", "--full-name", "Admin Pertama")
     user = User.objects.get(username="admin.wbs")
     password = out.split("(one log-in):")[1].split()[0]
     assert user.check_password(password) and user.password_set_by_other
     assert user.has_role(Role.ADMIN) and not hasattr(user, "keypair")
-    with pytest.raises(CommandError):
-        _run("create_admin", "admin.kedua")
+    _run("create_admin", "admin.kedua")  # the second one too: nobody could approve it yet
+    assert User.objects.get(username="admin.kedua").has_role(Role.ADMIN)
+    with pytest.raises(CommandError):  # from the third on, a second administrator approves
+        _run("create_admin", "admin.ketiga")
+    assert not User.objects.filter(username="admin.ketiga").exists()
 
 
 # --- the first Inspektur ----------------------------------------------------------------------
@@ -261,8 +304,37 @@ def test_rotation_does_not_launder_a_forged_listing(staff, recovery, settings):
         signature=b"\0" * 64,
     )
     recovery_keys.rotate_recovery_key(recovery["passphrase"])
-    settings.WBS_TRUST_ROOT = signing.fingerprint(
-        bytes(RecoveryKey.objects.get(active=True).verify_key)
-    )
+    settings.WBS_TRUST_ROOT = signing.fingerprint(RecoveryKey.objects.get(active=True))
     assert listings.listed_key(forger) is None
     assert keys.unlock(forger, PASSWORD) is not None
+
+
+def test_split_identity_keys_waits_for_pending_requests(staff, recovery, monkeypatch):
+    report = confidential_report(with_file=False)
+    identity_request(report, staff["verifikator"])
+    with pytest.raises(CommandError):
+        _run("split_identity_keys", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
+
+
+def test_upgrade_vault_files_approvals_for_people_not_bound_yet(staff, recovery, monkeypatch):
+    _old_installation(staff, recovery)
+    UserKeyPair.objects.filter(user=staff["penelaah"]).update(binding="")  # made before
+    out = _run("upgrade_vault", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
+    assert "penelaah: log in once" in out
+    row = RoleRequest.objects.get(user=staff["penelaah"], state="pending")
+    assert row.relist and row.decider == "inspektur"
+    assert listings.listed_key(staff["penelaah"]) is None
+    keys.unlock(staff["penelaah"], PASSWORD)  # the log-in binds the key pair
+    roles.approve(row, staff["inspektur"], keyring_of(staff["inspektur"]))
+    assert listings.listed_key(staff["penelaah"], [listings.HANDLER]) is not None
+
+
+def test_the_inbox_tells_custodians_of_requests_they_may_decide(staff):
+    report = confidential_report(with_file=False)
+    identity_request(report, staff["verifikator"])
+    page = login_staff(Client(), staff["pj"]).get("/staf/kotak-masuk/").content.decode()
+    assert "1 permintaan identitas menunggu keputusan" in page
+    own = login_staff(Client(), staff["verifikator"]).get("/staf/kotak-masuk/").content.decode()
+    assert "permintaan identitas menunggu" not in own
+    menu = login_staff(Client(), staff["custodian"]).get("/staf/identitas/").content.decode()
+    assert 'href="/staf/kotak-masuk/"' not in menu

@@ -22,6 +22,8 @@ from wbs.accounts import services as accounts
 from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest, User
 from wbs.audit.models import AuditEvent
 from wbs.cases import identity, sealing
+from wbs.cases.models import Report
+from wbs.cases.recipients import NotAccepting
 from wbs.cases.tests.helpers import (
     approve_identity,
     assign,
@@ -307,15 +309,17 @@ def test_c_rows_written_by_sql_give_no_key(staff, before):
 def test_c_a_recovery_key_swapped_by_sql_verifies_nothing(staff, before):
     """The writer replaces the recovery key (and so the trust root) with one of their own and
     signs a listing for themself: the pinned fingerprint does not match, nothing verifies, and
-    new reports reach no person."""
+    no new report is accepted at all (its copy would go to the writer's recovery key)."""
     writer = make_staff("penulis.sql", [Role.VERIFIKATOR])
     RecoveryKey.objects.update(active=False)
     key, passphrase = recovery.create_recovery_key()
     opened = recovery.open_root(passphrase, key)
     listings.list_by_root(opened.signing_key, writer, listings.ALL)
-    after = filed_after()
-    assert not KeyGrant.objects.filter(report__in=after.values(), user__isnull=False).exists()
-    assert_reads_nothing(writer, PASSWORD, before, after)
+    with pytest.raises(NotAccepting):
+        filed_after()
+    assert Report.objects.count() == 2  # the two filed before
+    assert_reads_nothing(writer, PASSWORD, before, {})
+    assert AuditEvent.objects.filter(verb="security.trust_root_invalid").exists()
 
 
 def test_c_a_public_key_swapped_under_a_listing_receives_nothing(staff, before):

@@ -1,7 +1,9 @@
 import pytest
 
+from wbs.cases.models import Report
+from wbs.cases.recipients import NotAccepting
 from wbs.intake.tests.factories import submit
-from wbs.vault import crypto
+from wbs.vault import crypto, signing
 from wbs.vault import recovery as recovery_keys
 from wbs.vault.models import KeyGrant, RecoveryKey
 
@@ -26,7 +28,11 @@ def test_wrong_passphrase_changes_nothing(staff, recovery):
     assert RecoveryKey.objects.filter(active=True).get().pk == recovery["key"].pk
 
 
-def test_new_reports_use_the_new_key(staff, recovery):
+def test_new_reports_use_the_new_key_once_it_is_pinned(staff, recovery, settings):
     recovery_keys.rotate_recovery_key(recovery["passphrase"])
+    with pytest.raises(NotAccepting):  # the old pin no longer matches: nothing is stored
+        submit()
+    assert not Report.objects.exists()
+    settings.WBS_TRUST_ROOT = signing.fingerprint(RecoveryKey.objects.get(active=True))
     report, _ = submit()
     assert KeyGrant.objects.get(report=report, recovery_key__isnull=False).recovery_key.active

@@ -7,9 +7,10 @@ from wbs.accounts.services import create_staff_user, temporary_password
 
 class Command(BaseCommand):
     help = (
-        "Create the first system administrator (only while there is none; further accounts "
-        "are made on the Users and roles screen). Prints a temporary password that works for "
-        "one log-in: the administrator then chooses their own and enrols an authenticator."
+        "Create one of the first two system administrators (only while fewer than two are "
+        "active: a further administrator is approved by a second one on the Users and roles "
+        "screen). Prints a temporary password that works for one log-in: the administrator "
+        "then chooses their own and enrols an authenticator."
     )
 
     def add_arguments(self, parser):
@@ -19,10 +20,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, username, full_name, email, **options):
-        if RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).exists():
+        if RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).count() >= 2:
             raise CommandError(
-                "An administrator exists already: further accounts are made on the Users and "
-                "roles screen (/staf/administrasi/pengguna/)."
+                "Two administrators exist already: a further one is approved by a second "
+                "administrator on the Users and roles screen (/staf/administrasi/pengguna/)."
             )
         if User.objects.filter(username=username).exists():
             raise CommandError(f"The username {username!r} is taken.")
@@ -39,5 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(f"    {password}")
         self.stdout.write(
             "Give it to the administrator in person. At /staf/masuk/ they choose their own "
-            "password and enrol an authenticator app. Then create the second administrator."
+            "password and enrol an authenticator app. Run this once more for the second "
+            "administrator; from then on, each further one is approved by another."
         )

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"    {passphrase}")
         self.stdout.write(f"{copies} key copies re-sealed. Destroy the old printed passphrase.")
-        fingerprint = signing.fingerprint(bytes(active_recovery_key().verify_key))
+        fingerprint = signing.fingerprint(active_recovery_key())
         self.stdout.write(f"Trust root fingerprint: {fingerprint}")
         if signing.pin_locally(fingerprint) is not None:
             return

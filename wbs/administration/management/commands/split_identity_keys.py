@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wbs.audit import log
 from wbs.cases import recipients
+from wbs.cases.models import IdentityRequest
 from wbs.vault import recovery
 
 
@@ -22,6 +23,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(custodians)} custodians are listed and {k} are needed: an Inspektur must "
                 "approve more custodians first."
+            )
+        pending = IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING).count()
+        if pending:
+            raise CommandError(
+                f"{pending} identity requests are still pending: shares released for them come "
+                "from the current split and would not combine with the new one. Let the "
+                "custodians decide them first."
             )
         passphrase = getpass.getpass("Recovery passphrase: ")
         count = recovery.resplit_identity_keys(passphrase, custodians, k)

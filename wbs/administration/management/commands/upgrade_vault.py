@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from wbs.accounts import services as accounts
 from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, User
 from wbs.accounts.services import SCOPE_OF_ROLE
 from wbs.audit import log
 from wbs.cases import recipients
-from wbs.vault import listings, recovery, signing
+from wbs.vault import keys, listings, recovery, signing
 from wbs.vault.models import KeyGrant, UserKeyPair
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         if opened is None:
             raise CommandError("The recovery passphrase is not correct.")
         key = recovery.active_recovery_key()
-        fingerprint = signing.fingerprint(bytes(key.verify_key))
+        fingerprint = signing.fingerprint(key)
         self.stdout.write(f"Trust root fingerprint: {fingerprint}")
         try:
             signing.root_verify_key()
@@ -59,11 +60,14 @@ class Command(BaseCommand):
         ).distinct()
         for user in people.exclude(username__in=conflicts):
             pair = UserKeyPair.objects.filter(user=user).first()
-            if pair is None or pair.verify_key is None or user.password_set_by_other:
+            if pair is None or not keys.is_bound(pair) or user.password_set_by_other:
+                # Their key pair gets its signing key and binding at their next log-in; the
+                # roles wait for an Inspektur's approval (an Inspektur's: the passphrase's).
+                accounts.relist(user, acting=None)
                 waiting += 1
                 self.stdout.write(
-                    f"{user.username}: log in once (a signing key is made then), then run "
-                    f"approve_with_recovery {user.username}."
+                    f"{user.username}: log in once; their roles then wait on Persetujuan "
+                    f"Peran (an Inspektur: approve_with_recovery {user.username})."
                 )
                 continue
             held = set(user.role_assignments.values_list("role", flat=True))

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             )
             if settings.DEMO:
                 _local_file(DEMO_PASSPHRASE, passphrase)
-        fingerprint = signing.fingerprint(bytes(key.verify_key))
+        fingerprint = signing.fingerprint(key)
         self.stdout.write(f"Trust root fingerprint: {fingerprint}")
         path = signing.pin_locally(fingerprint)
         if path is not None:
