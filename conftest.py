@@ -77,6 +77,15 @@ def make_staff(username, roles, *, wilayah=None, approve_with=None):
     return user
 
 
+def fingerprint_of(user) -> str:
+    """The key fingerprint the person reads from their own My account page (tests take it from
+    their bound key-pair row, which is the same): what an approval must be given."""
+    from wbs.vault import keys
+    from wbs.vault.models import UserKeyPair
+
+    return keys.row_fingerprint(UserKeyPair.objects.filter(user=user).first()) or ""
+
+
 @pytest.fixture
 def staff(palembang, recovery):
     """One persona per role (plus a Penelaah of another wilayah as the outsider). Identity

@@ -33,6 +33,10 @@ LABELS = {
     "security.keypair_unbound": _(
         "A key pair did not verify at an approval (possible tampering): nothing was approved"
     ),
+    "security.keypair_replaced": _(
+        "A key pair was made or bound at a log-in: the account's case roles wait for an "
+        "approval again"
+    ),
     "security.trust_root_invalid": _(
         "The recovery key does not match the pinned trust root: no report is accepted"
     ),

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from wbs.vault import keys
 
-from . import ratelimit
+from . import ratelimit, services
 from .forms import LoginForm
 
 THROTTLED = "throttled"  # the audit verbs are auth.throttled and auth.failed
@@ -43,13 +43,18 @@ def password_step(request, form, *, action: str, kind: str, limits: tuple[int, i
         return PasswordStep(FAILED, username)
     if user.password_set_by_other:
         return PasswordStep(MUST_CHOOSE, username, user)
-    if not keys.has_keypair(user):
+    created = not keys.has_keypair(user)
+    if created:
         # Its keys were removed (the last key role went, the account was switched off): a
         # fresh pair under the person's own password, holding nothing until an approval.
         keys.create_user_keypair(user, password)
     unlocked = keys.unlock(user, password)
     if unlocked is None:
         return PasswordStep(FAILED, username)
+    if created or unlocked.rebound:
+        # A pair made or bound here may be one somebody wrote by SQL (with a password hash of
+        # their own): an account with case roles waits for an Inspektur again, alerted.
+        services.key_pair_replaced(user)
     return PasswordStep(OK, username, user, unlocked.private_key, unlocked.signing_key)
 
 

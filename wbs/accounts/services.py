@@ -135,9 +135,14 @@ def add_role(user, role: str, *, acting):
 
 
 def relist(user, *, acting) -> None:
-    """After a reset (or an upgrade, a reactivation): every key role the person holds waits
-    for a new approval."""
+    """After a reset (or an upgrade, a reactivation, a replaced key pair): every key role the
+    person holds, or was waiting for, waits for a new approval."""
     held = user.role_assignments.filter(role__in=list(SCOPE_OF_ROLE)).values_list("role", flat=True)
+    # A request already pending was filed for the keys the person had then: it is a
+    # re-approval now, decided with the new fingerprint in view.
+    RoleRequest.objects.filter(
+        user=user, role__in=list(SCOPE_OF_ROLE), state=RoleRequest.State.PENDING
+    ).update(relist=True)
     for role in held:
         RoleRequest.objects.get_or_create(
             user=user,
@@ -149,6 +154,25 @@ def relist(user, *, acting) -> None:
                 "relist": True,
             },
         )
+
+
+@transaction.atomic
+def key_pair_replaced(user) -> None:
+    """A log-in made a key pair for a person who had none, or bound one the row did not bind
+    (made before bindings, or wrapped keys written by SQL under a password hash set there). For
+    a person who holds or awaits a key role: grants and listings of the row go, every key role
+    waits for an Inspektur's approval again (who compares the new fingerprint in person), and
+    the Inspekturs and custodians are alerted. Nothing for an account without key roles."""
+    key_roles = list(SCOPE_OF_ROLE)
+    holds = user.role_assignments.filter(role__in=key_roles).exists()
+    awaits = RoleRequest.objects.filter(
+        user=user, role__in=key_roles, state=RoleRequest.State.PENDING
+    )
+    if not holds and not awaits.exists():
+        return
+    keys.forget_keys(user, keep_pair=True)
+    relist(user, acting=None)
+    alert("security.keypair_replaced", subject=user)
 
 
 def _retire_signer(user, *, acting) -> None:

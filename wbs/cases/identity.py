@@ -115,7 +115,8 @@ def open_identity(keyring, report: Report, user):
     ).first()
     if row is None:
         raise IdentityError(_("The identity opens only after an approved request."))
-    released = [bytes(d.released_share) for d in _approvals(row)]
+    # A share cleared (a refusal) under a state written by SQL is no share.
+    released = [bytes(d.released_share) for d in _approvals(row) if d.released_share]
     try:
         shares.combine(keyring, report, row.pk, released)
         identity = sealing.open_identity(keyring, report)
@@ -185,20 +186,44 @@ def queue_for(keyring, custodian) -> list[dict]:
 
 
 def reporter_steps(report: Report) -> list[dict]:
-    """What the reporter's status page says of identity releases, where the installation tells
-    reporters (OrganisationProfile.show_identity_release_to_reporter): each release's date,
-    from the request's state alone (no key is needed, and nothing sealed is shown)."""
+    """What the reporter's status page says of identity requests, where the installation tells
+    reporters (OrganisationProfile.show_identity_release_to_reporter): each request, refusal and
+    release with its date, from the requests' states alone (no key is needed, and nothing sealed
+    is shown)."""
     if not report.identity or not OrganisationProfile.get().show_identity_release_to_reporter:
         return []
-    released = report.identity_requests.filter(state=IdentityRequest.State.APPROVED)
-    return [
-        {
-            "on": row.decided_on,
-            "text": _(
-                "Your identity was opened for an officer handling your report, after "
-                "%(k)d identity custodians approved the officer's reasoned request."
+    k = settings.WBS_IDENTITY_QUORUM
+    steps = []
+    for row in report.identity_requests.order_by("created_on"):
+        steps.append(
+            {
+                "on": row.created_on,
+                "text": _(
+                    "An officer handling your report asked, with a reason, for your identity "
+                    "to be opened; %(k)d identity custodians other than that officer must "
+                    "each approve."
+                )
+                % {"k": k},
+            }
+        )
+        if row.state == IdentityRequest.State.DENIED:
+            steps.append(
+                {
+                    "on": row.decided_on,
+                    "text": _(
+                        "An identity custodian refused the request: your identity stays sealed."
+                    ),
+                }
             )
-            % {"k": settings.WBS_IDENTITY_QUORUM},
-        }
-        for row in released.order_by("decided_on")
-    ]
+        elif row.state == IdentityRequest.State.APPROVED:
+            steps.append(
+                {
+                    "on": row.decided_on,
+                    "text": _(
+                        "Your identity was opened for an officer handling your report, after "
+                        "%(k)d identity custodians approved the officer's reasoned request."
+                    )
+                    % {"k": k},
+                }
+            )
+    return steps

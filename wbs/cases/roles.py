@@ -6,6 +6,8 @@ see now: every report for a Verifikator or an Inspektur, the open reports handed
 Penelaah. Custodians receive shares of identity keys from then on (older ones are shared again
 with `manage.py split_identity_keys`)."""
 
+import hmac
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -101,18 +103,42 @@ def _check_bound(user) -> UserKeyPair:
     return pair
 
 
-def approve(request_row, inspektur, keyring) -> tuple[int, int]:
-    """An Inspektur approves a case role with their key. Returns (keys sealed, open reports
-    the Inspektur could not open). Raises ApprovalError (nothing changes) when the person is
-    not ready or their key pair row is not theirs, or the Inspektur's signing key is not
+def _check_fingerprint(user, fingerprint: str) -> None:
+    """Inside the approval's transaction, with the key pair row locked: the keys signed for are
+    the ones whose fingerprint the decider confirmed with the person (a reset and a new pair
+    between the page and the click would otherwise be approved unseen)."""
+    pair = UserKeyPair.objects.select_for_update().filter(user=user).first()
+    current = keys.row_fingerprint(pair)
+    if current is None:
+        raise ApprovalError(_("The person's key pair changed meanwhile: decide again."))
+    given = "".join((fingerprint or "").split()).upper()
+    if not _same(given, current):
+        raise ApprovalError(
+            _(
+                "The key fingerprint is not the person's current one (their keys changed "
+                "after you checked it): nothing was approved. Compare it with them again."
+            )
+        )
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def approve(request_row, inspektur, keyring, *, fingerprint: str) -> tuple[int, int]:
+    """An Inspektur approves a case role with their key, for the key pair whose `fingerprint`
+    they confirmed with the person. Returns (keys sealed, open reports the Inspektur could
+    not open). Raises ApprovalError (nothing changes) when the person is not ready, their key
+    pair row is not theirs or not the confirmed one, or the Inspektur's signing key is not
     certified by the trust root."""
     _ready(request_row.user)
     _check_bound(request_row.user)
-    return _approve_with_key(request_row, inspektur, keyring)
+    return _approve_with_key(request_row, inspektur, keyring, fingerprint)
 
 
 @transaction.atomic
-def _approve_with_key(request_row, inspektur, keyring) -> tuple[int, int]:
+def _approve_with_key(request_row, inspektur, keyring, fingerprint) -> tuple[int, int]:
+    _check_fingerprint(request_row.user, fingerprint)
     row = accounts.decide_role_request(
         request_row, acting=inspektur, approve=True, decider=RoleRequest.Decider.INSPEKTUR
     )
@@ -139,12 +165,13 @@ def deny(request_row, inspektur) -> None:
     )
 
 
-def approve_with_recovery(passphrase: str, request_row, *, acting=None) -> int:
+def approve_with_recovery(passphrase: str, request_row, *, fingerprint: str, acting=None) -> int:
     """The trust root approves a role (the recovery passphrase holders, at `manage.py
-    approve_with_recovery` or on an Inspektur's screen as `acting`): an Inspektur role, or any
-    case role where no certified Inspektur can. An Inspektur is certified. Keys of the reports
-    the role should see are re-issued from the recovery copies. Returns the keys written;
-    raises ApprovalError for a wrong passphrase or a person not ready."""
+    approve_with_recovery` or on an Inspektur's screen as `acting`), for the key pair whose
+    `fingerprint` they confirmed with the person: an Inspektur role, or any case role where
+    no certified Inspektur can. An Inspektur is certified. Keys of the reports the role should
+    see are re-issued from the recovery copies. Returns the keys written; raises
+    ApprovalError for a wrong passphrase, a person not ready or another key pair."""
     if request_row.decider == RoleRequest.Decider.ADMIN:
         raise ApprovalError(_("An administrator role is decided by a second administrator."))
     opened = recovery.open_root(passphrase) if passphrase else None
@@ -153,12 +180,13 @@ def approve_with_recovery(passphrase: str, request_row, *, acting=None) -> int:
         raise ApprovalError(_("The recovery passphrase is not correct."))
     _ready(request_row.user)
     _check_bound(request_row.user)
-    return _approve_as_root(passphrase, opened, request_row, acting)
+    return _approve_as_root(passphrase, opened, request_row, acting, fingerprint)
 
 
 @transaction.atomic
-def _approve_as_root(passphrase, opened, request_row, acting) -> int:
+def _approve_as_root(passphrase, opened, request_row, acting, fingerprint) -> int:
     user = request_row.user
+    _check_fingerprint(user, fingerprint)
     row = accounts.decide_role_request(
         request_row, acting=acting, approve=True, decider=request_row.decider
     )
@@ -186,4 +214,5 @@ def grant_directly_with_recovery(passphrase: str, user, roles) -> None:
         row = RoleRequest.objects.create(
             user=user, role=role, requested_by=user, decider=accounts.decider_for(role)
         )
-        approve_with_recovery(passphrase, row)
+        pair = UserKeyPair.objects.filter(user=user).first()
+        approve_with_recovery(passphrase, row, fingerprint=keys.row_fingerprint(pair) or "")

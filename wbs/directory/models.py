@@ -172,7 +172,8 @@ class OrganisationProfile(models.Model):
         help_text=_("When off, only ASN and non-ASN employees are offered as reporter types."),
     )
     show_identity_release_to_reporter = models.BooleanField(
-        _("tell the reporter when their identity is released"), default=True
+        _("tell the reporter of requests to open their identity, and their outcome"),
+        default=True,
     )
     retention_years = models.PositiveSmallIntegerField(
         _("retention period (years after closing)"),

@@ -49,6 +49,10 @@ def is_current_cost(row) -> bool:
 class Unlocked:
     private_key: bytes
     signing_key: bytes
+    # True when the row was not bound to these keys (made before bindings, or its wrapped
+    # private keys written by someone else): it is bound now, and the caller must treat the
+    # person as having a new key pair (alert, approvals again).
+    rebound: bool = False
 
 
 def split_material(material: bytes) -> tuple[bytes, bytes | None]:
@@ -60,9 +64,31 @@ def _ad(user) -> bytes:
     return _PK_AD + str(user.pk).encode()
 
 
-def binding_of(user_id: int, public_key: bytes, verify_key: bytes) -> str:
-    payload = f"{user_id}:".encode() + bytes(public_key) + bytes(verify_key)
+def binding_of(user_id: int, public_key: bytes, verify_key: bytes, wrapped: bytes, salt: bytes):
+    """The HMAC under the pepper that says a key-pair row is its owner's: over the public
+    halves and the wrapped private keys (with their salt), written only while the private keys
+    are in hand. A row written by SQL — other public halves, or private keys of someone else
+    wrapped under a password hash they set — does not verify."""
+    payload = b"".join(
+        [
+            f"v2:{user_id}:".encode(),
+            bytes(public_key),
+            bytes(verify_key),
+            bytes(salt),
+            bytes(wrapped),
+        ]
+    )
     return crypto.keyed_hash("keypair-binding", payload)
+
+
+def _binding_of_row(pair, public_key=None, verify_key=None) -> str:
+    return binding_of(
+        pair.user_id,
+        pair.public_key if public_key is None else public_key,
+        pair.verify_key if verify_key is None else verify_key,
+        pair.wrapped_private_key,
+        pair.salt,
+    )
 
 
 def key_fingerprint(public_key: bytes, verify_key: bytes) -> str:
@@ -78,17 +104,19 @@ def is_bound(pair) -> bool:
     UserKeyPair.binding); False for a row changed in the database, or not yet bound."""
     if not pair.binding or pair.verify_key is None:
         return False
-    expected = binding_of(pair.user_id, pair.public_key, pair.verify_key)
-    return crypto.constant_time_equal(pair.binding, expected)
+    return crypto.constant_time_equal(pair.binding, _binding_of_row(pair))
 
 
 def _columns(user, password: str, private: bytes, seed: bytes) -> dict:
     public, verify_key = crypto.public_key_of(private), signing.verify_key_of(seed)
+    wrapped = wrap(password.encode(), private + seed, _ad(user))
     return {
-        **wrap(password.encode(), private + seed, _ad(user)),
+        **wrapped,
         "public_key": public,
         "verify_key": verify_key,
-        "binding": binding_of(user.pk, public, verify_key),
+        "binding": binding_of(
+            user.pk, public, verify_key, wrapped["wrapped_private_key"], wrapped["salt"]
+        ),
     }
 
 
@@ -121,7 +149,9 @@ def forget_keys(user, *, keep_pair: bool = False) -> None:
 def unlock(user, password: str) -> Unlocked | None:
     """The user's private and signing keys, or None if they have no key pair or the password
     does not fit. Re-wrapped at today's cost, with a new signing key where there was none; the
-    public halves are put back from the private keys (and bound) if the row says otherwise."""
+    public halves are put back from the private keys if the row says otherwise (the binding
+    still covers the wrapped keys). A row whose wrapped keys the binding does not cover is
+    bound now and reported as `rebound`."""
     keypair = UserKeyPair.objects.filter(user=user).first()
     if keypair is None:
         return None
@@ -129,18 +159,26 @@ def unlock(user, password: str) -> Unlocked | None:
     if material is None:
         return None
     private, seed = split_material(material)
-    if seed is None or not is_current_cost(keypair) or not _matches(keypair, private, seed):
+    public = crypto.public_key_of(private)
+    verify_key = signing.verify_key_of(seed) if seed else None
+    rebound = not (
+        seed is not None
+        and keypair.binding
+        and crypto.constant_time_equal(
+            keypair.binding, _binding_of_row(keypair, public, verify_key)
+        )
+    )
+    if rebound or not is_current_cost(keypair) or not _matches(keypair, public, verify_key):
         seed = seed or signing.new_signing_key()[1]
         UserKeyPair.objects.filter(user=user).update(**_columns(user, password, private, seed))
-    return Unlocked(private, seed)
+    return Unlocked(private, seed, rebound=rebound)
 
 
-def _matches(keypair, private: bytes, seed: bytes) -> bool:
+def _matches(keypair, public: bytes, verify_key: bytes | None) -> bool:
     return (
-        bytes(keypair.public_key) == crypto.public_key_of(private)
+        bytes(keypair.public_key) == public
         and keypair.verify_key is not None
-        and bytes(keypair.verify_key) == signing.verify_key_of(seed)
-        and is_bound(keypair)
+        and bytes(keypair.verify_key) == verify_key
     )
 
 

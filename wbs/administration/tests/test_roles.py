@@ -12,7 +12,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from conftest import PASSWORD, login_staff, make_staff
+from conftest import PASSWORD, fingerprint_of, login_staff, make_staff
 from wbs.accounts import services as accounts
 from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest, User
 from wbs.audit.models import AuditEvent
@@ -217,7 +217,7 @@ def test_an_inspektur_approval_lists_the_person_and_seals_open_reports(staff, re
     row = RoleRequest.objects.get(user=person)
     inspektur = staff["inspektur"]
     keyring = keyring_of(inspektur)
-    sealed, missing = roles.approve(row, inspektur, keyring)
+    sealed, missing = roles.approve(row, inspektur, keyring, fingerprint=fingerprint_of(row.user))
     assert (sealed, missing) == (1, 0)
     assert _holds(person, Role.VERIFIKATOR)
     assert listings.listed_key(person, [listings.ALL]) == bytes(person.keypair.public_key)
@@ -233,7 +233,10 @@ def test_an_approved_penelaah_receives_only_reports_handed_to_them(staff, report
     person = _newcomer(wilayah=Wilayah.objects.get(code="irban-3"))
     accounts.add_role(person, Role.PENELAAH, acting=staff["admin"])
     sealed, _missing = roles.approve(
-        RoleRequest.objects.get(user=person), staff["inspektur"], keyring_of(staff["inspektur"])
+        RoleRequest.objects.get(user=person),
+        staff["inspektur"],
+        keyring_of(staff["inspektur"]),
+        fingerprint=fingerprint_of(RoleRequest.objects.get(user=person).user),
     )
     assert sealed == 0
     assert listings.listed_key(person, [listings.HANDLER]) is not None
@@ -248,8 +251,12 @@ def test_the_web_approval_by_an_inspektur(staff, report):
     row = RoleRequest.objects.get(user=person)
     client = login_staff(Client(), staff["inspektur"])
     page = client.get("/staf/peran/").content.decode()
-    assert person.username in page
-    response = client.post(f"/staf/peran/{row.pk}/", {"decision": "approve"}, follow=True)
+    assert person.username in page and fingerprint_of(person) in page
+    response = client.post(
+        f"/staf/peran/{row.pk}/",
+        {"decision": "approve", "fingerprint": fingerprint_of(person)},
+        follow=True,
+    )
     assert response.status_code == 200
     assert _holds(person, Role.CUSTODIAN)
     assert listings.listed_key(person, [listings.CUSTODIAN]) is not None
@@ -267,7 +274,7 @@ def test_an_inspektur_cannot_approve_a_role_for_themself(staff):
     )
     row = RoleRequest.objects.get(user=inspektur, state="pending")
     with pytest.raises(accounts.RoleError):
-        roles.approve(row, inspektur, keyring_of(inspektur))
+        roles.approve(row, inspektur, keyring_of(inspektur), fingerprint=fingerprint_of(row.user))
     assert not _holds(inspektur, Role.VERIFIKATOR)
 
 
@@ -279,7 +286,7 @@ def test_an_uncertified_inspektur_approves_nothing(staff):
     accounts.add_role(person, Role.VERIFIKATOR, acting=staff["admin"])
     row = RoleRequest.objects.get(user=person)
     with pytest.raises(roles.ApprovalError):
-        roles.approve(row, fake, keyring_of(fake))
+        roles.approve(row, fake, keyring_of(fake), fingerprint=fingerprint_of(row.user))
     row.refresh_from_db()
     assert row.state == "pending" and not _holds(person, Role.VERIFIKATOR)
     assert not RecipientListing.objects.filter(user=person).exists()
@@ -293,7 +300,12 @@ def test_approval_waits_until_the_person_chose_their_own_password(staff):
     assert page.status_code == 200
     row = RoleRequest.objects.get(user__username="baru")
     with pytest.raises(roles.ApprovalError):
-        roles.approve(row, staff["inspektur"], keyring_of(staff["inspektur"]))
+        roles.approve(
+            row,
+            staff["inspektur"],
+            keyring_of(staff["inspektur"]),
+            fingerprint=fingerprint_of(row.user),
+        )
     row.refresh_from_db()
     assert row.state == "pending"
 
@@ -313,11 +325,18 @@ def test_an_inspektur_role_waits_for_the_recovery_passphrase(staff, recovery):
     row = RoleRequest.objects.get(user=person)
     assert row.decider == "root"
     with pytest.raises(accounts.RoleError):  # another Inspektur cannot decide it
-        roles.approve(row, staff["inspektur"], keyring_of(staff["inspektur"]))
+        roles.approve(
+            row,
+            staff["inspektur"],
+            keyring_of(staff["inspektur"]),
+            fingerprint=fingerprint_of(row.user),
+        )
     with pytest.raises(roles.ApprovalError):
-        roles.approve_with_recovery("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", row)
+        roles.approve_with_recovery(
+            "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", row, fingerprint=fingerprint_of(row.user)
+        )
     assert not SigningCertificate.objects.filter(user=person).exists()
-    roles.approve_with_recovery(recovery["passphrase"], row)
+    roles.approve_with_recovery(recovery["passphrase"], row, fingerprint=fingerprint_of(row.user))
     assert _holds(person, Role.INSPEKTUR)
     assert SigningCertificate.objects.filter(user=person).exists()
 
@@ -325,11 +344,20 @@ def test_an_inspektur_role_waits_for_the_recovery_passphrase(staff, recovery):
 def test_a_certified_inspektur_can_then_approve(staff, recovery):
     person = _newcomer()
     accounts.add_role(person, Role.INSPEKTUR, acting=staff["admin"])
-    roles.approve_with_recovery(recovery["passphrase"], RoleRequest.objects.get(user=person))
+    roles.approve_with_recovery(
+        recovery["passphrase"],
+        RoleRequest.objects.get(user=person),
+        fingerprint=fingerprint_of(RoleRequest.objects.get(user=person).user),
+    )
     person.refresh_from_db()
     other = _newcomer("pendatang2")
     accounts.add_role(other, Role.VERIFIKATOR, acting=staff["admin"])
-    roles.approve(RoleRequest.objects.get(user=other), person, keyring_of(person))
+    roles.approve(
+        RoleRequest.objects.get(user=other),
+        person,
+        keyring_of(person),
+        fingerprint=fingerprint_of(RoleRequest.objects.get(user=other).user),
+    )
     assert listings.listed_key(other, [listings.ALL]) is not None
 
 
@@ -350,7 +378,12 @@ def test_removing_an_inspektur_voids_the_listings_they_signed(staff, recovery):
     inspektur = staff["inspektur"]
     person = _newcomer()
     accounts.add_role(person, Role.VERIFIKATOR, acting=staff["admin"])
-    roles.approve(RoleRequest.objects.get(user=person), inspektur, keyring_of(inspektur))
+    roles.approve(
+        RoleRequest.objects.get(user=person),
+        inspektur,
+        keyring_of(inspektur),
+        fingerprint=fingerprint_of(RoleRequest.objects.get(user=person).user),
+    )
     accounts.remove_role(inspektur, Role.INSPEKTUR, acting=staff["admin"])
     assert not SigningCertificate.objects.filter(user=inspektur).exists()
     assert listings.listed_key(person) is None
@@ -414,7 +447,12 @@ def test_the_inspektur_relists_and_the_keys_come_back(staff, report):
     temporary = accounts.reset_password(user, acting=staff["admin"])
     _choose_password(user, temporary)
     row = RoleRequest.objects.get(user=user, state="pending")
-    roles.approve(row, staff["inspektur"], keyring_of(staff["inspektur"]))
+    roles.approve(
+        row,
+        staff["inspektur"],
+        keyring_of(staff["inspektur"]),
+        fingerprint=fingerprint_of(row.user),
+    )
     assert sealing.open_title(_keyring(user, NEW_PASSWORD), report) == "JUDUL-PEMULIHAN-K3"
 
 
@@ -540,6 +578,7 @@ def test_regrant_reaches_only_a_listed_person(staff, recovery, report):
         RoleRequest.objects.get(user=user, state="pending"),
         staff["inspektur"],
         keyring_of(staff["inspektur"]),
+        fingerprint=fingerprint_of(RoleRequest.objects.get(user=user, state="pending").user),
     )
     KeyGrant.objects.filter(user=user).delete()
     assert recovery_keys.regrant_from_recovery(recovery["passphrase"], user, [report.pk]) == 1

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from conftest import PASSWORD, login_staff, make_staff
+from conftest import PASSWORD, fingerprint_of, login_staff, make_staff
 from wbs.accounts import services as accounts
 from wbs.accounts.models import Alert, Role, RoleRequest, User
 from wbs.audit.models import AuditEvent
@@ -144,9 +144,21 @@ def newcomer(staff):
 
 def test_approve_with_recovery_certifies_an_inspektur(newcomer, recovery, monkeypatch):
     report, _ = submit(title="LAPORAN-LAMA-7")
+    with pytest.raises(CommandError):  # a fingerprint not confirmed with the person
+        _run(
+            "approve_with_recovery",
+            newcomer.username,
+            "--fingerprint",
+            "0000-0000-0000-0000",
+            passphrase=recovery["passphrase"],
+            monkeypatch=monkeypatch,
+        )
+    assert not SigningCertificate.objects.filter(user=newcomer).exists()
     out = _run(
         "approve_with_recovery",
         newcomer.username,
+        "--fingerprint",
+        fingerprint_of(newcomer).lower(),  # as read aloud: case does not matter
         passphrase=recovery["passphrase"],
         monkeypatch=monkeypatch,
     )
@@ -161,6 +173,8 @@ def test_approve_with_recovery_refuses_a_wrong_passphrase(newcomer, recovery, mo
         _run(
             "approve_with_recovery",
             newcomer.username,
+            "--fingerprint",
+            fingerprint_of(newcomer),
             passphrase="AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH",
             monkeypatch=monkeypatch,
         )
@@ -170,7 +184,14 @@ def test_approve_with_recovery_refuses_a_wrong_passphrase(newcomer, recovery, mo
 
 def test_approve_with_recovery_needs_a_pending_role(staff, recovery, monkeypatch):
     with pytest.raises(CommandError):
-        _run("approve_with_recovery", "pembina", passphrase="x", monkeypatch=monkeypatch)
+        _run(
+            "approve_with_recovery",
+            "pembina",
+            "--fingerprint",
+            fingerprint_of(staff["pembina"]),
+            passphrase="x",
+            monkeypatch=monkeypatch,
+        )
 
 
 def test_an_inspektur_approves_a_second_inspektur_with_the_passphrase(newcomer, staff, recovery):
@@ -184,9 +205,17 @@ def test_an_inspektur_approves_a_second_inspektur_with_the_passphrase(newcomer, 
     client.post(f"/staf/peran/{row.pk}/", {"decision": "approve_root", "passphrase": "salah salah"})
     row.refresh_from_db()
     assert row.state == "pending"
+    shown = fingerprint_of(newcomer)
+    assert f'name="fingerprint" value="{shown}"' in page  # the form sends what it showed
     client.post(
         f"/staf/peran/{row.pk}/",
-        {"decision": "approve_root", "passphrase": recovery["passphrase"]},
+        {"decision": "approve_root", "passphrase": recovery["passphrase"], "fingerprint": ""},
+    )
+    row.refresh_from_db()
+    assert row.state == "pending"  # no fingerprint, no approval
+    client.post(
+        f"/staf/peran/{row.pk}/",
+        {"decision": "approve_root", "passphrase": recovery["passphrase"], "fingerprint": shown},
     )
     row.refresh_from_db()
     assert row.state == "approved" and row.decided_by == staff["inspektur"]
@@ -325,7 +354,12 @@ def test_upgrade_vault_files_approvals_for_people_not_bound_yet(staff, recovery,
     assert row.relist and row.decider == "inspektur"
     assert listings.listed_key(staff["penelaah"]) is None
     keys.unlock(staff["penelaah"], PASSWORD)  # the log-in binds the key pair
-    roles.approve(row, staff["inspektur"], keyring_of(staff["inspektur"]))
+    roles.approve(
+        row,
+        staff["inspektur"],
+        keyring_of(staff["inspektur"]),
+        fingerprint=fingerprint_of(row.user),
+    )
     assert listings.listed_key(staff["penelaah"], [listings.HANDLER]) is not None
 
 

@@ -181,6 +181,10 @@ def test_a_new_verifikator_reads_only_after_the_inspektur_approves(live_server, 
     inspektur = _staff_page(new_context, base, staff["inspektur"])
     _submit(inspektur, "nav a[href='/staf/peran/']", expect_url=base + "/staf/peran/")
     row = inspektur.locator("tr:has-text('verifikator.baru')").first
+    # The fingerprint the newcomer reads aloud from their own account page is the one shown.
+    page.goto(base + "/staf/akun/sandi/")
+    read_aloud = page.inner_text("#key-fingerprint").strip()
+    assert read_aloud and read_aloud in row.inner_text()
     inspektur.screenshot(path=str(IMG_DIR / "staf-persetujuan-peran.png"), full_page=True)
     _submit(inspektur, row.locator("button[value=approve]"), expect_url=base + "/staf/peran/")
     assert re.search(r"Disetujui: \d+ kunci laporan", inspektur.inner_text(".messages"))

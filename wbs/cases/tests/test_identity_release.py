@@ -36,6 +36,11 @@ STEP = (
     "Your identity was opened for an officer handling your report, after %(k)d identity "
     "custodians approved the officer's reasoned request."
 )
+ASKED = (
+    "An officer handling your report asked, with a reason, for your identity to be opened; "
+    "%(k)d identity custodians other than that officer must each approve."
+)
+REFUSED = "An identity custodian refused the request: your identity stays sealed."
 
 
 @pytest.fixture
@@ -377,9 +382,10 @@ def _reporter_page(case) -> str:
     return response.content.decode()
 
 
-def _step_text(k=2) -> str:
+def _step_text(k=2, msgid=STEP) -> str:
     with translation.override("id"):
-        return escape(translation.gettext(STEP) % {"k": k})
+        text = translation.gettext(msgid)
+        return escape(text % {"k": k} if "%(k)d" in msgid else text)
 
 
 @pytest.mark.parametrize("shown", [True, False])
@@ -389,15 +395,24 @@ def test_reporter_sees_the_release_only_if_configured(staff, case, shown):
     profile.save()
     request_via_web(staff, case)
     approve_identity(IdentityRequest.objects.get(), [staff["custodian"], staff["pj"]])
-    assert (_step_text() in _reporter_page(case)) is shown
+    page = _reporter_page(case)
+    assert (_step_text() in page) is shown
+    assert (_step_text(msgid=ASKED) in page) is shown
+    assert _step_text(msgid=REFUSED) not in page
 
 
-def test_reporter_sees_nothing_while_pending_or_after_a_denial(staff, case):
+def test_reporter_sees_the_request_then_the_refusal(staff, case):
     request_via_web(staff, case)
-    assert _step_text() not in _reporter_page(case)
+    page = _reporter_page(case)
+    assert _step_text(msgid=ASKED) in page
+    assert _step_text() not in page and _step_text(msgid=REFUSED) not in page
     decide_via_web(staff, "custodian", "deny")
-    assert _step_text() not in _reporter_page(case)
+    page = _reporter_page(case)
+    steps = page[page.index('class="identity-steps"') :]
+    assert steps.index(_step_text(msgid=ASKED)) < steps.index(_step_text(msgid=REFUSED))
+    assert _step_text() not in page
 
 
 def test_release_step_is_translated_to_indonesian():
-    assert po_catalog("id").get(STEP), "the release step has no Indonesian msgstr"
+    for msgid in (STEP, ASKED, REFUSED):
+        assert po_catalog("id").get(msgid), f"{msgid!r} has no Indonesian msgstr"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD, login_staff, make_staff
+from conftest import PASSWORD, fingerprint_of, login_staff, make_staff
 from wbs.accounts import services as accounts
 from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest, User
 from wbs.audit.models import AuditEvent
@@ -421,7 +421,9 @@ def test_a_verifikator_approved_by_an_inspektur_reads_at_once(staff, before):
     accounts.add_role(person, Role.VERIFIKATOR, acting=staff["admin"])
     row = RoleRequest.objects.get(user=person)
     client = login_staff(Client(), staff["inspektur"])
-    client.post(f"/staf/peran/{row.pk}/", {"decision": "approve"})
+    client.post(
+        f"/staf/peran/{row.pk}/", {"decision": "approve", "fingerprint": fingerprint_of(person)}
+    )
     keyring = keyring_of(person)
     assert sealing.open_title(keyring, before["report"]) == BEFORE
     page = login_staff(Client(), person).get(

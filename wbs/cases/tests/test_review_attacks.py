@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from conftest import PASSWORD, login_staff, make_staff
+from conftest import PASSWORD, fingerprint_of, login_staff, make_staff
 from wbs.accounts import services as accounts
 from wbs.accounts.models import Alert, Role, RoleAssignment, RoleRequest, User
 from wbs.cases import identity, recipients, roles, sealing
@@ -96,7 +96,9 @@ def test_db_writer_swaps_public_key_before_an_honest_inspektur_approves(staff):
     assert Alert.objects.filter(verb="security.keypair_unbound", recipient=staff["pj"]).exists()
     # The owner's next log-in puts their own public key back; then the approval goes through.
     keys.unlock(person, PASSWORD)
-    client.post(f"/staf/peran/{row.pk}/", {"decision": "approve"})
+    client.post(
+        f"/staf/peran/{row.pk}/", {"decision": "approve", "fingerprint": fingerprint_of(person)}
+    )
     row.refresh_from_db()
     assert row.state == "approved" and not _reads(attacker_private, after)
 
@@ -109,7 +111,9 @@ def test_db_writer_swaps_public_key_before_root_approval(staff, recovery):
     attacker_public, attacker_private = crypto.new_keypair()
     UserKeyPair.objects.filter(user=person).update(public_key=attacker_public)
     with pytest.raises(roles.ApprovalError):
-        roles.approve_with_recovery(recovery["passphrase"], row)
+        roles.approve_with_recovery(
+            recovery["passphrase"], row, fingerprint=fingerprint_of(row.user)
+        )
     assert not _reads(attacker_private, before)
 
 
@@ -123,7 +127,9 @@ def test_db_writer_swaps_verify_key_before_inspektur_certification(staff, recove
     attacker_verify, attacker_seed = signing.new_signing_key()
     UserKeyPair.objects.filter(user=person).update(verify_key=attacker_verify)
     with pytest.raises(roles.ApprovalError):  # the root holders do their job: refused
-        roles.approve_with_recovery(recovery["passphrase"], row)
+        roles.approve_with_recovery(
+            recovery["passphrase"], row, fingerprint=fingerprint_of(row.user)
+        )
     assert not SigningCertificate.objects.filter(user=person).exists()
     # The attacker's own account, made and given a role by SQL.
     puppet = make_staff("boneka", [])

@@ -11,13 +11,19 @@ class Command(BaseCommand):
         "The trust root approves a person's pending case roles (above all the Inspektur role, "
         "which only the recovery passphrase can approve): the first Inspektur is certified so, "
         "and then approves everyone else with their own key. Asks for the recovery passphrase. "
-        "The person must have logged in once with a password of their own."
+        "The person must have logged in once with a password of their own, and reads you the "
+        "key fingerprint from their own My account page: give it as --fingerprint."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
+        parser.add_argument(
+            "--fingerprint",
+            required=True,
+            help="The key fingerprint the person read from their own My account page.",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, fingerprint, **options):
         user = User.objects.filter(username=username, kind="staff", is_active=True).first()
         if user is None:
             raise CommandError(f"No active staff member {username!r}.")
@@ -36,7 +42,7 @@ class Command(BaseCommand):
         passphrase = getpass.getpass("Recovery passphrase: ")
         for row in pending:
             try:
-                keys = roles.approve_with_recovery(passphrase, row)
+                keys = roles.approve_with_recovery(passphrase, row, fingerprint=fingerprint)
             except roles.ApprovalError as exc:
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"Approved {row.get_role_display()}: {keys} report keys re-issued.")

@@ -5,12 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from wbs.accounts import services as accounts
-from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, User
+from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, RoleRequest, User
 from wbs.accounts.services import SCOPE_OF_ROLE
 from wbs.audit import log
 from wbs.cases import recipients
 from wbs.vault import keys, listings, recovery, signing
-from wbs.vault.models import KeyGrant, UserKeyPair
+from wbs.vault.models import KeyGrant, RecipientListing, SigningCertificate, UserKeyPair
 
 
 class Command(BaseCommand):
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         "fingerprint printed, restart, run again); then the Inspekturs are certified, everyone "
         "holding a key role now is listed by the root, identity keys are shared among the "
         "custodians, and no person keeps a whole identity key. Accounts that are both "
-        "administrator and case handler are reported and left unlisted."
+        "administrator and case handler, or wait for a re-approval, are reported and left "
+        "unlisted. Refused once any listing exists: it runs once per installation."
     )
 
     def handle(self, *args, **options):
@@ -38,6 +39,14 @@ class Command(BaseCommand):
                 "Pin this fingerprint as WBS_TRUST_ROOT, restart the application, and run "
                 "upgrade_vault again."
             ) from None
+        if SigningCertificate.objects.exists() or RecipientListing.objects.exists():
+            # Once only: after the upgrade a role takes effect by an approval (an Inspektur's
+            # in-person check), never by a role row that a run of this command would sign.
+            raise CommandError(
+                "This installation is upgraded already (signed listings exist): roles are "
+                "approved on Persetujuan Peran, and split_identity_keys shares identity keys "
+                "anew."
+            )
         self._upgrade(passphrase, opened.signing_key)
 
     @transaction.atomic
@@ -60,7 +69,13 @@ class Command(BaseCommand):
         ).distinct()
         for user in people.exclude(username__in=conflicts):
             pair = UserKeyPair.objects.filter(user=user).first()
-            if pair is None or not keys.is_bound(pair) or user.password_set_by_other:
+            waits = RoleRequest.objects.filter(user=user, state=RoleRequest.State.PENDING)
+            if (
+                pair is None
+                or not keys.is_bound(pair)
+                or user.password_set_by_other
+                or waits.filter(relist=True).exists()
+            ):
                 # Their key pair gets its signing key and binding at their next log-in; the
                 # roles wait for an Inspektur's approval (an Inspektur's: the passphrase's).
                 accounts.relist(user, acting=None)
@@ -77,6 +92,7 @@ class Command(BaseCommand):
             for scope in {SCOPE_OF_ROLE[r] for r in held if r in SCOPE_OF_ROLE}:
                 listings.list_by_root(root_seed, user, scope)
                 listed += 1
+            self.stdout.write(f"{user.username}: listed ({', '.join(sorted(held))}).")
         # Nobody keeps a whole identity key: shared among the custodians (if enough are
         # listed) and always kept by the recovery key.
         from_people = KeyGrant.objects.filter(
