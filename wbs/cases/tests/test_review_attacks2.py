@@ -1,6 +1,6 @@
 """Second security review of ADR 0013 (after the fixes of test_review_attacks.py). Each test
-asserts the safe behaviour: the ones marked "found open" showed a weakness that was
-open until fixed; the others pin defences no earlier test covered.
+asserts the safe behaviour: the ones marked "Was open" showed a weakness, fixed since,
+and the others pin defences no earlier test covered.
 
 Threat model as in the ADR: one administrator (or two), a database writer without the pepper,
 the trust root or anybody's password, or one official alone must not read a report or open an
@@ -89,7 +89,7 @@ def _insert_role(user, role):
 
 
 def test_approval_is_bound_to_the_fingerprint_the_inspektur_confirmed(staff):
-    """Found open in the second review, now fixed. One administrator alone. The Inspektur opens *Persetujuan Peran*, and the new
+    """Was open. One administrator alone. The Inspektur opens *Persetujuan Peran*, and the new
     colleague reads the fingerprint shown there from their own *Akun Saya* page: it matches.
     Before the Inspektur clicks *Approve*, the administrator resets the colleague's password
     and authenticator, logs in with the temporary password, chooses a password and so gets a
@@ -125,7 +125,7 @@ def test_approval_is_bound_to_the_fingerprint_the_inspektur_confirmed(staff):
 
 @pytest.mark.parametrize("reset", ["password", "totp"])
 def test_a_reset_turns_pending_case_role_requests_into_re_approvals(staff, reset):
-    """Found open in the second review, now fixed. `accounts.services.reset_password` / `reset_totp` file re-approval requests
+    """Was open. `accounts.services.reset_password` / `reset_totp` file re-approval requests
     (relist=True, shown with the badge "again, after a reset") only for roles the person
     *holds*; a case role that was already pending before the reset stays pending as it was,
     with no badge, although the key pair it will be signed for is now one whoever reset it may
@@ -146,7 +146,7 @@ def test_a_reset_turns_pending_case_role_requests_into_re_approvals(staff, reset
 
 @pytest.mark.parametrize("how", ["rewrap", "delete"])
 def test_db_writer_logging_in_as_a_person_does_not_silently_rebind_their_key(staff, how):
-    """Found open in the second review, now fixed. Everything a log-in checks lives in the database: the password hash and the
+    """Was open. Everything a log-in checks lives in the database: the password hash and the
     TOTP secret (stored in clear in otp_totp_totpdevice.key). A database writer sets the hash
     of a password of theirs and either (rewrap) writes their own private keys wrapped under it
     (the Argon2id salt/cost and the associated data are no secret), or (delete) deletes the key
@@ -200,7 +200,7 @@ def test_an_honest_log_in_binds_nothing_anew_and_alerts_nothing(staff):
 
 
 def test_upgrade_vault_run_again_does_not_list_a_role_written_by_sql(staff, recovery, monkeypatch):
-    """Found open in the second review, now fixed. `manage.py upgrade_vault` tells the operators to "run again" and may be run
+    """Was open. `manage.py upgrade_vault` tells the operators to "run again" and may be run
     at any time: it lists as the *trust root* everyone with a key-role row, without any request
     or in-person check. A database writer inserts a Verifikator row for an account whose
     password they know (any account: its key pair is bound by the server at creation or first
@@ -219,7 +219,7 @@ def test_upgrade_vault_run_again_does_not_list_a_role_written_by_sql(staff, reco
 
 
 def test_upgrade_vault_run_again_does_not_skip_a_pending_re_approval(staff, recovery, monkeypatch):
-    """Found open in the second review, now fixed. An administrator resets a Verifikator's password and authenticator and logs
+    """Was open. An administrator resets a Verifikator's password and authenticator and logs
     in as them (a new key pair under the administrator's password); the Verifikator role waits
     for an Inspektur's re-approval with the in-person fingerprint check. A later run of
     `upgrade_vault` lists the account as the root anyway (it only relists pairs that are
