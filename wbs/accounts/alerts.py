@@ -42,6 +42,8 @@ LABELS = {
     ),
 }
 WATCHERS = (Role.INSPEKTUR, Role.CUSTODIAN)
+# Faults the administrators must fix (the installation, not a person) reach them too.
+FOR_ADMINISTRATORS_TOO = {"security.trust_root_invalid"}
 
 
 def watchers():
@@ -55,6 +57,11 @@ def alert(verb: str, *, actor=None, subject=None, target=None, payload=None) -> 
     the e-mails leave after the commit)."""
     log.record(verb=verb, actor=actor, target=target or subject, payload=payload or {})
     recipients = list(watchers().values_list("pk", flat=True))
+    if verb in FOR_ADMINISTRATORS_TOO:
+        admins = User.objects.filter(
+            kind="staff", is_active=True, role_assignments__role=Role.ADMIN
+        ).values_list("pk", flat=True)
+        recipients = sorted(set(recipients) | set(admins))
     Alert.objects.bulk_create(
         [Alert(recipient_id=pk, verb=verb, actor=actor, subject=subject) for pk in recipients]
     )

@@ -201,7 +201,7 @@ def remove_role(user, role: str, *, acting) -> bool:
     scope = SCOPE_OF_ROLE.get(role)
     if scope and scope not in {SCOPE_OF_ROLE.get(r) for r in remaining}:
         listings.unlist(user, [scope])
-    if not remaining & set(SCOPE_OF_ROLE):
+    if scope and not remaining & set(SCOPE_OF_ROLE):
         # With the last key role the key pair goes too (a new one is made at the next log-in):
         # a listing kept from before cannot be put back for the old public key.
         keys.forget_keys(user)
@@ -281,7 +281,7 @@ def reset_totp(user, *, acting) -> None:
 @transaction.atomic
 def deactivated(user, *, acting) -> None:
     """An account switched off: its sessions end, its key pair, grants and listings go (should
-    it be switched on again, a password reset makes a new pair and the roles wait for their
+    it be switched on again, its next log-in makes a new pair and the roles wait for their
     approval), and an Inspektur's approvals stop giving keys. Audited and alerted."""
     user.end_all_sessions()
     if user.role_assignments.filter(role=Role.INSPEKTUR).exists():
@@ -294,7 +294,12 @@ def changed(user, fields, *, acting) -> None:
     """An administrator changed account fields. Audited; a change of the e-mail address of a
     key holder or watcher (where alerts and notices go) is alerted too."""
     log.record(verb="user.changed", actor=acting, target=user, payload={"fields": list(fields)})
-    holds_keys = user.role_assignments.filter(role__in=sorted(CASE_ROLES)).exists()
+    holds_keys = (
+        user.role_assignments.filter(role__in=sorted(CASE_ROLES)).exists()
+        or RoleRequest.objects.filter(
+            user=user, role__in=sorted(CASE_ROLES), state=RoleRequest.State.PENDING
+        ).exists()
+    )
     if "email" in fields and holds_keys:
         alert("user.email_changed", actor=acting, subject=user)
 

@@ -41,11 +41,14 @@ def pending(decider: str | None = RoleRequest.Decider.INSPEKTUR):
 
 def with_fingerprints(requests) -> list:
     """Pending requests, each with `fingerprint`: the person's key fingerprint (None when their
-    key pair row is missing or not theirs), to be compared with the one on their own screen."""
+    key pair row is missing or not theirs), to be compared with the one on their own screen;
+    `unbound` when a row exists but is not theirs (changed in the database, or older)."""
     rows = list(requests)
     pairs = {p.user_id: p for p in UserKeyPair.objects.filter(user__in=[r.user_id for r in rows])}
     for row in rows:
-        row.fingerprint = keys.row_fingerprint(pairs.get(row.user_id))
+        pair = pairs.get(row.user_id)
+        row.fingerprint = keys.row_fingerprint(pair)
+        row.unbound = pair is not None and row.fingerprint is None
     return rows
 
 

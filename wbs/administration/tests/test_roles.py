@@ -712,3 +712,23 @@ def test_changing_a_key_holders_email_is_alerted(staff, as_staff):
         },
     )
     assert Alert.objects.filter(verb="user.email_changed", recipient=staff["pj"]).exists()
+
+
+def test_removing_a_role_that_holds_no_key_keeps_the_key_pair(staff, recovery):
+    """Only a key role's removal takes the key pair away: a Penanggung Jawab (no key role) who
+    loses a Pembina role keeps theirs (and no re-approval is filed at the next log-in)."""
+    person = make_staff(
+        "pj.baru", [Role.PENANGGUNG_JAWAB, Role.PEMBINA], approve_with=recovery["passphrase"]
+    )
+    pair = UserKeyPair.objects.get(user=person)
+    assert accounts.remove_role(person, Role.PEMBINA, acting=staff["admin"])
+    assert UserKeyPair.objects.get(user=person).public_key == pair.public_key
+
+
+def test_an_e_mail_change_of_someone_awaiting_a_case_role_is_alerted(staff):
+    person = _newcomer()
+    accounts.add_role(person, Role.VERIFIKATOR, acting=staff["admin"])
+    accounts.changed(person, ["email"], acting=staff["admin"])
+    assert Alert.objects.filter(
+        verb="user.email_changed", subject=person, recipient=staff["inspektur"]
+    ).exists()

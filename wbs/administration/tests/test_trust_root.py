@@ -85,6 +85,8 @@ def test_a_replaced_recovery_key_does_not_match_the_pin(staff, recovery, setting
         submit()
     assert not Report.objects.exists() and not KeyGrant.objects.exists()
     assert Alert.objects.filter(verb="security.trust_root_invalid", recipient=staff["pj"])
+    # The administrators, who must fix the installation, are told too.
+    assert Alert.objects.filter(verb="security.trust_root_invalid", recipient=staff["admin"])
 
 
 @pytest.mark.parametrize("half", ["public_key", "verify_key"])
@@ -321,6 +323,18 @@ def test_rotation_keeps_listings_and_certificates_valid_under_the_new_root(
     assert signing.certified_verify_keys()  # the Inspektur's certificate, signed again
     report, _ = submit(title="SESUDAH-ROTASI")
     assert sealing.open_title(keyring_of(staff["verifikator"]), report) == "SESUDAH-ROTASI"
+
+
+def test_rotation_is_refused_while_the_trust_root_does_not_verify(
+    staff, recovery, settings, monkeypatch
+):
+    """Rotating under a wrong or missing pin would drop every certificate and root listing
+    unseen: the command refuses before asking for the passphrase, and nothing changes."""
+    settings.WBS_TRUST_ROOT = "0" * 64
+    with pytest.raises(CommandError, match="trust root does not verify"):
+        _run("rotate_recovery_key", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
+    assert RecoveryKey.objects.filter(active=True).count() == 1
+    assert SigningCertificate.objects.filter(user=staff["inspektur"]).exists()
 
 
 def test_rotation_does_not_launder_a_forged_listing(staff, recovery, settings):

@@ -9,6 +9,8 @@ import json
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
 
 from conftest import PASSWORD, fingerprint_of, login_staff, make_staff
 from wbs.accounts import services as accounts
@@ -85,8 +87,12 @@ def test_db_writer_swaps_public_key_before_an_honest_inspektur_approves(staff):
     row = RoleRequest.objects.get(user=person, state="pending")
     attacker_public, attacker_private = crypto.new_keypair()
     UserKeyPair.objects.filter(user=person).update(public_key=attacker_public)
-    # The Inspektur does their job: approves the request filed by the administrator.
+    # The Inspektur does their job: approves the request filed by the administrator. The
+    # screen says the row does not verify (no fingerprint to compare).
     client = login_staff(Client(), staff["inspektur"])
+    with translation.override("id"):
+        warning = translation.gettext("does not verify: the person logs in once, then compare")
+    assert escape(warning) in client.get("/staf/peran/").content.decode()
     client.post(f"/staf/peran/{row.pk}/", {"decision": "approve"})
     after, _ = submit(title=SECRET)
     assert not _reads(attacker_private, before)

@@ -16,6 +16,15 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        try:
+            # What the old root vouches for is signed again: only while it is the pinned one
+            # (otherwise every certificate and root listing would be dropped, unseen).
+            signing.trusted_recovery_key()
+        except signing.TrustRootMissing as exc:
+            raise CommandError(
+                f"The trust root does not verify ({exc}): pin the current fingerprint in "
+                "WBS_TRUST_ROOT first (init_vault or upgrade_vault print it), then rotate."
+            ) from None
         current = getpass.getpass("Current recovery passphrase: ")
         result = rotate_recovery_key(current)
         if result is None:
