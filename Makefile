@@ -3,7 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := WBS_DEMO=True WBS_HTTPS=False
+# 127.0.0.1: this machine only. HOST=0.0.0.0 make demo: the local network too (a phone on the
+# same Wi-Fi), demo passwords over plain HTTP: never on an untrusted network.
+HOST ?= 127.0.0.1
+# Every demo command runs through ./wbs-demo (demo mode, plain HTTP), as the README's do.
+DEMO := sh ./wbs-demo
 
 .PHONY: install demo serve test test-fast lint format messages check-deploy bench sbom audit-deps clean
 
@@ -26,21 +30,28 @@ node_modules/.installed: package.json package-lock.json tools/fetch_npm.py
 	touch $@
 
 # Sets up, migrates, loads the Palembang demo data, prints the demo log-ins and the recovery
-# passphrase (first run only), then serves on http://127.0.0.1:$(PORT) with a task worker.
+# passphrase (first run only), then serves on http://$(HOST):$(PORT) with a task worker.
 demo: install
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(DEMO_ENV) $(BIN)/python manage.py load_palembang
-	$(DEMO_ENV) $(BIN)/python manage.py init_vault
-	$(DEMO_ENV) $(BIN)/python manage.py create_demo_users
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO) migrate --noinput -v0
+	$(DEMO) collectstatic --noinput -v0
+	$(DEMO) load_palembang
+	$(DEMO) init_vault
+	$(DEMO) create_demo_users
+	$(DEMO) seed_demo
 	$(MAKE) --no-print-directory serve
 
 serve:
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	$(DEMO_ENV) $(BIN)/python manage.py db_worker --interval 2 >/dev/null 2>&1 & \
+ifeq ($(filter 127.0.0.1 localhost ::1,$(HOST)),)
+	@echo "DEMO ON THE NETWORK: demo passwords, no TLS. Only on a network you trust (not public Wi-Fi)."
+	@echo "Serving on (Ctrl+C to stop):"
+	@$(BIN)/python -c "from config.env import demo_network_hosts as h; \
+	  print(*(f'  http://{x}:$(PORT)/' for x in h('$(HOST)')), sep='\n')"
+else
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+endif
+	WBS_DEMO_HOST=$(HOST) $(DEMO) db_worker --interval 2 >/dev/null 2>&1 & \
 	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  $(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	  WBS_DEMO_HOST=$(HOST) $(DEMO) runserver $(HOST):$(PORT) --noreload
 
 # Sets up and runs the whole test suite (browser tests included when Chromium is installed;
 # .ci/run installs it and makes a skipped browser test a failure).

@@ -1,6 +1,8 @@
 """Strict parsers for settings read from the environment (after healthchecks' envbool)."""
 
+import contextlib
 import os
+import socket
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +58,23 @@ def secret_from_env_or_file(name: str) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}") from None
     return value or None
+
+
+LOOPBACK = ("", "127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def demo_network_hosts(listen: str) -> list[str]:
+    """The names and addresses by which a phone on the local network reaches this machine when
+    the demo listens on `listen` (`HOST=0.0.0.0 make demo`); none for a loopback address."""
+    if listen in LOOPBACK:
+        return []
+    if listen not in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - the demo's own choice
+        return [f"[{listen}]" if ":" in listen and not listen.startswith("[") else listen]
+    name = socket.gethostname()
+    hosts = {name, f"{name}.local"}
+    with contextlib.suppress(OSError):
+        hosts.update(str(info[4][0]) for info in socket.getaddrinfo(name, None, socket.AF_INET))
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # a UDP "connect" sends nothing: it picks the route out
+        hosts.add(probe.getsockname()[0])
+    return sorted(host for host in hosts if host and not host.startswith("127."))

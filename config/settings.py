@@ -10,7 +10,14 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr, secret_from_env_or_file
+from config.env import (
+    demo_network_hosts,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    secret_from_env_or_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Test mode (fast local secrets, HTTP cookies): set by the test run itself (config/pytest_mode.py).
@@ -62,8 +69,16 @@ WBS_TRUST_ROOT = secret_from_env_or_file("WBS_TRUST_ROOT") or _local_value("WBS_
 # How many identity custodians must approve before a reporter's identity opens (k of n).
 WBS_IDENTITY_QUORUM = envint("WBS_IDENTITY_QUORUM", 2, minimum=2)
 
+# `HOST=0.0.0.0 make demo` (a phone on the local network): the demo answers to this machine's
+# names and addresses too. Demo mode only: production lists its hosts in ALLOWED_HOSTS.
+DEMO_HOST = envstr("WBS_DEMO_HOST", "")
+if DEMO_HOST and not DEMO:
+    raise ImproperlyConfigured("WBS_DEMO_HOST is for the demo only (WBS_DEMO=True).")
 ALLOWED_HOSTS = envlist(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if (DEMO or DEBUG or TESTING) else []
+    "ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]", *demo_network_hosts(DEMO_HOST)]
+    if (DEMO or DEBUG or TESTING)
+    else [],
 )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 

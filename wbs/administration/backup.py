@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wbs.cases.evidence import blob_names
 from wbs.cases.models import Attachment, Report
@@ -48,7 +49,7 @@ def create(output: Path) -> dict:
     """Write a backup into `output` (which must not exist or be empty)."""
     output = Path(output)
     if output.exists() and any(output.iterdir()):
-        raise BackupError(f"{output} is not empty")
+        raise BackupError(_("%(folder)s is not empty.") % {"folder": output})
     (output / "attachments").mkdir(parents=True, exist_ok=True)
     with transaction.atomic():  # one consistent view of the data (REPEATABLE READ on PG)
         call_command("dumpdata", exclude=EXCLUDE, output=str(output / "database.json"), verbosity=0)
@@ -159,9 +160,11 @@ def restore(folder: Path) -> dict:
     folder = Path(folder)
     problems = verify(folder)
     if problems:
-        raise BackupError("the backup does not verify: " + "; ".join(problems[:5]))
+        raise BackupError(
+            _("The backup does not verify: %(problems)s") % {"problems": "; ".join(problems[:5])}
+        )
     if Report.objects.exists() or get_user_model().objects.exists():
-        raise BackupError("the database is not empty: restore needs a fresh, migrated one")
+        raise BackupError(_("The database is not empty: restore needs a fresh, migrated one."))
     manifest = json.loads((folder / "manifest.json").read_text())
     storage = storages["attachments"]
     root = folder / "attachments"
@@ -170,11 +173,13 @@ def restore(folder: Path) -> dict:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             name = str(path.relative_to(root))
             if storage.exists(name):
-                raise BackupError(f"the attachment store already holds {name}")
+                raise BackupError(
+                    _("The attachment store already holds %(name)s.") % {"name": name}
+                )
             with path.open("rb") as fh:
                 saved = storage.save(name, File(fh))
             if saved != name:
-                raise BackupError(f"the attachment store renamed {name}")
+                raise BackupError(_("The attachment store renamed %(name)s.") % {"name": name})
             written.append(name)
         with tempfile.TemporaryDirectory() as scratch:
             dump = _current_labels(folder / "database.json", Path(scratch))

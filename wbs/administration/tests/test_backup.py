@@ -154,14 +154,14 @@ def test_a_missing_manifest_fails_verification(backed_up):
 
 
 def test_restore_into_a_non_empty_database_is_refused(backed_up):
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="tidak kosong"):
         call_command("restore", str(backed_up["folder"]), **_quiet())
 
 
 def test_restore_of_a_tampered_backup_is_refused(backed_up):
     path = backed_up["folder"] / "database.json"
     path.write_bytes(path.read_bytes() + b" ")
-    with pytest.raises(CommandError, match="does not verify"):
+    with pytest.raises(CommandError, match="tidak lolos pemeriksaan"):
         call_command("restore", str(backed_up["folder"]), **_quiet())
 
 

@@ -331,7 +331,7 @@ def test_rotation_is_refused_while_the_trust_root_does_not_verify(
     """Rotating under a wrong or missing pin would drop every certificate and root listing
     unseen: the command refuses before asking for the passphrase, and nothing changes."""
     settings.WBS_TRUST_ROOT = "0" * 64
-    with pytest.raises(CommandError, match="trust root does not verify"):
+    with pytest.raises(CommandError, match="Akar kepercayaan tidak terverifikasi"):
         _run("rotate_recovery_key", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
     assert RecoveryKey.objects.filter(active=True).count() == 1
     assert SigningCertificate.objects.filter(user=staff["inspektur"]).exists()

@@ -211,7 +211,7 @@ def test_upgrade_vault_run_again_does_not_list_a_role_written_by_sql(staff, reco
     RoleRequest; everyone else goes through relist().)"""
     puppet = make_staff("boneka", [])
     _insert_role(puppet, Role.VERIFIKATOR)
-    with pytest.raises(CommandError, match="upgraded already"):
+    with pytest.raises(CommandError, match="sudah dimutakhirkan"):
         _run("upgrade_vault", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
     report, _ = submit(title=SECRET)
     assert listings.listed_key(puppet) is None

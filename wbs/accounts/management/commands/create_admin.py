@@ -1,11 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wbs.accounts.models import Role, RoleAssignment, User
 from wbs.accounts.services import create_staff_user, temporary_password
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Create one of the first two system administrators (only while fewer than two are "
         "active: a further administrator is approved by a second one on the Users and roles "
@@ -22,11 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, username, full_name, email, **options):
         if RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True).count() >= 2:
             raise CommandError(
-                "Two administrators exist already: a further one is approved by a second "
-                "administrator on the Users and roles screen (/staf/administrasi/pengguna/)."
+                _(
+                    "Two administrators exist already: a further one is approved by a second "
+                    "administrator on the Users and roles screen (/staf/administrasi/pengguna/)."
+                )
             )
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"The username {username!r} is taken.")
+            raise CommandError(_("The username %(name)s is taken.") % {"name": username})
         password = temporary_password()
         create_staff_user(
             username=username,

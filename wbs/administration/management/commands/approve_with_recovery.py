@@ -1,12 +1,12 @@
-import getpass
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from wbs.accounts.models import RoleRequest, User
 from wbs.cases import roles
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "The trust root approves a person's pending case roles (above all the Inspektur role, "
         "which only the recovery passphrase can approve): the first Inspektur is certified so, "
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, fingerprint, **options):
         user = User.objects.filter(username=username, kind="staff", is_active=True).first()
         if user is None:
-            raise CommandError(f"No active staff member {username!r}.")
+            raise CommandError(_("No active staff member %(name)s.") % {"name": username})
         pending = list(
             RoleRequest.objects.filter(user=user, state=RoleRequest.State.PENDING).exclude(
                 decider=RoleRequest.Decider.ADMIN
@@ -34,12 +34,15 @@ class Command(BaseCommand):
         )
         if not pending:
             raise CommandError(
-                f"{username} has no pending case role: an administrator adds the role on the "
-                "Users and roles screen first."
+                _(
+                    "%(name)s has no pending case role: an administrator adds the role on the "
+                    "Users and roles screen first."
+                )
+                % {"name": username}
             )
         names = ", ".join(str(row.get_role_display()) for row in pending)
         self.stdout.write(f"Pending for {username}: {names}")
-        passphrase = getpass.getpass("Recovery passphrase: ")
+        passphrase = self.ask_secret("Recovery passphrase: ")
         for row in pending:
             try:
                 keys = roles.approve_with_recovery(passphrase, row, fingerprint=fingerprint)

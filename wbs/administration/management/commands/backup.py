@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from wbs.administration import backup
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Back up the database and the attachment store (ciphertext only) into a new folder."
 
     def add_arguments(self, parser):

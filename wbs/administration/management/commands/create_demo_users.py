@@ -4,12 +4,14 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.accounts.models import Role, User
 from wbs.accounts.services import create_staff_user, decider_for
 from wbs.cases.roles import grant_directly_with_recovery
+from wbs.cli import WbsCommand
 from wbs.directory.models import Wilayah
 from wbs.vault.management.commands.init_vault import DEMO_PASSPHRASE
 
@@ -65,7 +67,7 @@ def _credentials_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-credentials.json"
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Demo mode only: create fictional staff accounts for every role, approve their key "
         "roles as the trust root would (with the demo's kept recovery passphrase), and print "
@@ -74,10 +76,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEMO:
-            raise CommandError("Demo accounts exist only in demo mode (WBS_DEMO=True).")
+            raise CommandError(
+                _("Demo accounts exist only in demo mode (WBS_DEMO=True): use ./wbs-demo.")
+            )
         kept = Path(settings.DATA_DIR) / "secrets" / DEMO_PASSPHRASE
         if not kept.exists():
-            raise CommandError("Run `manage.py init_vault` in demo mode first.")
+            raise CommandError(_("Run `./wbs-demo init_vault` first."))
         passphrase = kept.read_text(encoding="ascii").strip()
         path = _credentials_file()
         saved = json.loads(path.read_text()) if path.exists() else {}

@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from wbs.administration import backup
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Restore a verified backup into an empty, migrated database and attachment store."
 
     def add_arguments(self, parser):

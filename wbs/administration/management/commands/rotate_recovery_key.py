@@ -1,13 +1,13 @@
-import getpass
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from wbs.audit import log
+from wbs.cli import WbsCommand
 from wbs.vault import signing
 from wbs.vault.recovery import active_recovery_key, rotate_recovery_key
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Replace the organisation recovery key and trust root (for instance when the printed "
         "passphrase may have been seen): every recovery copy is re-sealed to a new key pair, "
@@ -20,16 +20,18 @@ class Command(BaseCommand):
             # What the old root vouches for is signed again: only while it is the pinned one
             # (otherwise every certificate and root listing would be dropped, unseen).
             signing.trusted_recovery_key()
-        except signing.TrustRootMissing as exc:
+        except signing.TrustRootMissing:
             raise CommandError(
-                f"The trust root does not verify ({exc}): pin the current fingerprint in "
-                "WBS_TRUST_ROOT first (init_vault or upgrade_vault print it), then rotate."
+                _(
+                    "The trust root does not verify: pin the current fingerprint in "
+                    "WBS_TRUST_ROOT first (init_vault or upgrade_vault print it), then rotate."
+                )
             ) from None
-        current = getpass.getpass("Current recovery passphrase: ")
+        current = self.ask_secret("Current recovery passphrase: ")
         result = rotate_recovery_key(current)
         if result is None:
             log.record(verb="recovery.rotation_failed")
-            raise CommandError("The current recovery passphrase is not correct.")
+            raise CommandError(_("The current recovery passphrase is not correct."))
         copies, passphrase = result
         log.record(verb="recovery.rotated", payload={"copies": copies})
         self.stdout.write(

@@ -1,15 +1,15 @@
-import getpass
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from wbs.audit import log
 from wbs.cases import recipients
 from wbs.cases.models import IdentityRequest
+from wbs.cli import WbsCommand
 from wbs.vault import recovery
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Share every report's identity key anew among the identity custodians listed now "
         "(k of them needed, WBS_IDENTITY_QUORUM), from the recovery key's copies: after "
@@ -21,20 +21,26 @@ class Command(BaseCommand):
         k = settings.WBS_IDENTITY_QUORUM
         if len(custodians) < k:
             raise CommandError(
-                f"{len(custodians)} custodians are listed and {k} are needed: an Inspektur must "
-                "approve more custodians first."
+                _(
+                    "%(listed)s custodians are listed and %(needed)s are needed: an Inspektur "
+                    "must approve more custodians first."
+                )
+                % {"listed": len(custodians), "needed": k}
             )
         pending = IdentityRequest.objects.filter(state=IdentityRequest.State.PENDING).count()
         if pending:
             raise CommandError(
-                f"{pending} identity requests are still pending: shares released for them come "
-                "from the current split and would not combine with the new one. Let the "
-                "custodians decide them first."
+                _(
+                    "%(count)s identity requests are still pending: shares released for them "
+                    "come from the current split and would not combine with the new one. Let "
+                    "the custodians decide them first."
+                )
+                % {"count": pending}
             )
-        passphrase = getpass.getpass("Recovery passphrase: ")
+        passphrase = self.ask_secret("Recovery passphrase: ")
         count = recovery.resplit_identity_keys(passphrase, custodians, k)
         if count is None:
-            raise CommandError("The recovery passphrase is not correct.")
+            raise CommandError(_("The recovery passphrase is not correct."))
         log.record(
             verb="recovery.identity_keys_split",
             payload={"reports": count, "custodians": len(custodians), "k": k},

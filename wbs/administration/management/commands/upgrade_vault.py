@@ -1,19 +1,19 @@
-import getpass
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wbs.accounts import services as accounts
 from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, RoleRequest, User
 from wbs.accounts.services import SCOPE_OF_ROLE
 from wbs.audit import log
 from wbs.cases import recipients
+from wbs.cli import WbsCommand
 from wbs.vault import keys, listings, recovery, signing
 from wbs.vault.models import KeyGrant, RecipientListing, SigningCertificate, UserKeyPair
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Bring an installation made before ADR 0013 to signed listings and shared identity "
         "keys, with the recovery passphrase: the recovery key gets its trust root (pin the "
@@ -25,10 +25,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        passphrase = getpass.getpass("Recovery passphrase: ")
+        passphrase = self.ask_secret("Recovery passphrase: ")
         opened = recovery.open_root(passphrase)
         if opened is None:
-            raise CommandError("The recovery passphrase is not correct.")
+            raise CommandError(_("The recovery passphrase is not correct."))
         key = recovery.active_recovery_key()
         fingerprint = signing.fingerprint(key)
         self.stdout.write(f"Trust root fingerprint: {fingerprint}")
@@ -36,16 +36,20 @@ class Command(BaseCommand):
             signing.root_verify_key()
         except signing.TrustRootMissing:
             raise CommandError(
-                "Pin this fingerprint as WBS_TRUST_ROOT, restart the application, and run "
-                "upgrade_vault again."
+                _(
+                    "Pin this fingerprint as WBS_TRUST_ROOT, restart the application, and run "
+                    "upgrade_vault again."
+                )
             ) from None
         if SigningCertificate.objects.exists() or RecipientListing.objects.exists():
             # Once only: after the upgrade a role takes effect by an approval (an Inspektur's
             # in-person check), never by a role row that a run of this command would sign.
             raise CommandError(
-                "This installation is upgraded already (signed listings exist): roles are "
-                "approved on Persetujuan Peran, and split_identity_keys shares identity keys "
-                "anew."
+                _(
+                    "This installation is upgraded already (signed listings exist): roles are "
+                    "approved on Persetujuan Peran, and split_identity_keys shares identity keys "
+                    "anew."
+                )
             )
         self._upgrade(passphrase, opened.signing_key)
 

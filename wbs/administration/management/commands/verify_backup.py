@@ -1,11 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from wbs.administration import backup
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Check a backup folder against its manifest (every file present and unchanged)."
 
     def add_arguments(self, parser):
@@ -16,5 +18,5 @@ class Command(BaseCommand):
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
-            raise CommandError(f"{len(problems)} problem(s) found")
+            raise CommandError(_("%(count)s problem(s) found") % {"count": len(problems)})
         self.stdout.write("The backup is complete and unchanged.")

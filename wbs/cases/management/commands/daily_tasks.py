@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from wbs.cases import notifications, workflow
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Run once a day (cron or a systemd timer): close reports whose reporter did not "
         "complete them in time, and queue the daily digest e-mails."

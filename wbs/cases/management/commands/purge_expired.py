@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from wbs.cases import retention
+from wbs.cli import WbsCommand
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Destroy closed reports past the retention period that are not on legal hold: keys "
         "first (crypto-shredding), then rows and files. Run daily (cron)."

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from wbs.cases.models import Report
+from wbs.cli import WbsCommand
 from wbs.directory.models import OrganisationProfile
 
 # A fictional signatory, so the demo's documents show a complete signature block. Only set
@@ -15,7 +17,7 @@ DEMO_SIGNATORY = {
 }
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Demo mode only: fill an empty installation with fictional reports."
 
     def add_arguments(self, parser):
@@ -23,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, **options):
         if not settings.DEMO:
-            raise CommandError("Demo data exists only in demo mode (WBS_DEMO=True).")
+            raise CommandError(
+                _("Demo data exists only in demo mode (WBS_DEMO=True): use ./wbs-demo.")
+            )
         profile = OrganisationProfile.get()
         if not profile.head_name:
             for name, value in DEMO_SIGNATORY.items():

@@ -5,13 +5,15 @@ import datetime
 import random
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wbs.cases import demo, seeding
 from wbs.cases.models import IdentityMode, Report, ReporterType
 from wbs.cases.sealing import AccusedData, IdentityData, NewReport, ReportDetails, seal_new_reports
+from wbs.cli import WbsCommand
 from wbs.directory.models import Category, Unit
 from wbs.vault import access, codes
 from wbs.vault.keyring import Keyring
@@ -19,7 +21,7 @@ from wbs.vault.keyring import Keyring
 BATCH = 500
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Create N fictional reports (demo data and benchmarks)."
 
     def add_arguments(self, parser):
@@ -35,12 +37,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, with_codes, **options):
         if count < 1:
-            raise CommandError("--count must be at least 1")
+            raise CommandError(_("--count must be at least 1."))
         rng = random.Random(seed)  # noqa: S311 - fictional demo content, not a secret
         categories = list(Category.objects.filter(active=True))
         units = list(Unit.objects.filter(active=True).select_related("wilayah"))
         if not categories or not units:
-            raise CommandError("Load the organisation data first: manage.py load_palembang")
+            raise CommandError(_("Load the organisation data first: manage.py load_palembang"))
         used = set(Report.objects.values_list("registration_number", flat=True))
         today = timezone.localdate()
         start, end = datetime.date(2024, 1, 2), min(datetime.date(2026, 12, 31), today)
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         for offset in range(0, count, BATCH):
             items = []
-            for _ in range(offset, min(offset + BATCH, count)):
+            for _n in range(offset, min(offset + BATCH, count)):
                 received = start + datetime.timedelta(days=rng.randrange(span))
                 category, unit = rng.choice(categories), rng.choice(units)
                 number = codes.new_registration_number(received)

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from wbs.cli import WbsCommand
 from wbs.directory import palembang
 from wbs.directory.models import (
     Category,
@@ -12,7 +12,7 @@ from wbs.directory.models import (
 )
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Load Kota Palembang's organisation data. Idempotent: only missing rows are created, so "
         "running it again never undoes an administrator's edits (mapping, names, deadlines)."

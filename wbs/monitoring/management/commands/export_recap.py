@@ -1,13 +1,15 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from wbs.cli import WbsCommand
 from wbs.monitoring import services
 from wbs.monitoring.figures import Filters
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Write the Rekapitulasi Penanganan Pengaduan of a year as PDF or XLSX."
 
     def add_arguments(self, parser):
@@ -17,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, fmt, output, **options):
         if not 2000 <= year <= 2100:
-            raise CommandError("--year must be between 2000 and 2100")
+            raise CommandError(_("--year must be between 2000 and 2100."))
         filters = Filters(date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
         content, _name = services.recap(filters, fmt=fmt)
         Path(output).write_bytes(content)

@@ -1,8 +1,11 @@
+import argparse
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from wbs.cli import WbsCommand
 from wbs.monitoring import services
 from wbs.monitoring.figures import Filters
 
@@ -11,10 +14,13 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {text}") from None
+        # ArgumentTypeError, not CommandError: argparse names the option (wbs/cli.py words it).
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date (YYYY-MM-DD)") % {"value": text}
+        ) from None
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = "Write the register of reports received in a period to an XLSX file (no identities)."
 
     def add_arguments(self, parser):
@@ -24,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date_from, date_to, output, **options):
         if date_to < date_from:
-            raise CommandError("--to is before --from")
+            raise CommandError(_("--to is before --from."))
         content, _name = services.register(Filters(date_from=date_from, date_to=date_to))
         Path(output).write_bytes(content)
         self.stdout.write(f"Register written to {output} ({len(content):,} bytes).")

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from wbs.cli import WbsCommand
 from wbs.vault import signing
 from wbs.vault.recovery import active_recovery_key, create_recovery_key
 
@@ -21,7 +21,7 @@ def _local_file(name: str, value: str) -> Path:
     return path
 
 
-class Command(BaseCommand):
+class Command(WbsCommand):
     help = (
         "Create the organisation recovery key and trust root (once). Prints the recovery "
         "passphrase one time (print it on paper and keep it in a safe; it is stored nowhere) "
