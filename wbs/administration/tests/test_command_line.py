@@ -96,7 +96,7 @@ def test_a_closed_passphrase_prompt_is_one_indonesian_line(db, monkeypatch):
 
     monkeypatch.setattr("getpass.getpass", closed)
     with pytest.raises(CommandError, match=r"^Frasa sandi tidak dimasukkan\.$"):
-        call_command("rotate_recovery_key", stdout=io.StringIO())
+        call_command("upgrade_vault", stdout=io.StringIO())
 
 
 def test_a_backup_folder_that_cannot_be_made_is_named(db, tmp_path):
