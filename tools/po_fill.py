@@ -4,7 +4,8 @@
 
 Each JSON file maps an English msgid to its Indonesian msgstr; for a plural entry the value is
 a list [singular, plural]. Entries that are filled lose their fuzzy flag. Run `make messages`
-before (to pick up new strings) and after (to rewrap as makemessages does, and compile). Prints what is still untranslated.
+before (to pick up new strings) and after (to rewrap as makemessages does, and compile).
+Prints what is still untranslated.
 """
 
 import json
