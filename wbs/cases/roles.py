@@ -6,8 +6,6 @@ see now: every report for a Verifikator or an Inspektur, the open reports handed
 Penelaah. Custodians receive shares of identity keys from then on (older ones are shared again
 with `manage.py split_identity_keys`)."""
 
-import hmac
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -111,21 +109,15 @@ def _check_fingerprint(user, fingerprint: str) -> None:
     the ones whose fingerprint the decider confirmed with the person (a reset and a new pair
     between the page and the click would otherwise be approved unseen)."""
     pair = UserKeyPair.objects.select_for_update().filter(user=user).first()
-    current = keys.row_fingerprint(pair)
-    if current is None:
+    if keys.row_fingerprint(pair) is None:
         raise ApprovalError(_("The person's key pair changed meanwhile: decide again."))
-    given = "".join((fingerprint or "").split()).upper()
-    if not _same(given, current):
+    if not keys.confirms(pair, fingerprint):
         raise ApprovalError(
             _(
                 "The key fingerprint is not the person's current one (their keys changed "
                 "after you checked it): nothing was approved. Compare it with them again."
             )
         )
-
-
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
 
 
 def approve(request_row, inspektur, keyring, *, fingerprint: str) -> tuple[int, int]:

@@ -213,3 +213,11 @@ def row_fingerprint(pair) -> str | None:
     if pair is None or not is_bound(pair):
         return None
     return key_fingerprint(pair.public_key, pair.verify_key)
+
+
+def confirms(pair, fingerprint: str) -> bool:
+    """True when `fingerprint` (as typed or shown: spaces and case ignored) is the current one of
+    the bound key-pair row, compared in constant time."""
+    current = row_fingerprint(pair)
+    given = "".join((fingerprint or "").split()).upper()
+    return current is not None and crypto.constant_time_equal(given, current)

@@ -242,3 +242,20 @@ def _dump_database() -> bytes:
                     elif value is not None:
                         chunks.append(str(value).encode())
     return b"\n".join(chunks)
+
+
+def test_a_fingerprint_confirms_only_its_own_bound_key_pair(staff):
+    from wbs.vault.models import UserKeyPair
+
+    mine = UserKeyPair.objects.get(user=staff["verifikator"])
+    other = UserKeyPair.objects.get(user=staff["inspektur"])
+    shown = keys.row_fingerprint(mine)
+    # As copied from the page: surrounding spaces, lower case.
+    assert keys.confirms(mine, f"  {shown.lower()} ")
+    assert keys.confirms(mine, shown)
+    assert not keys.confirms(other, shown)
+    assert not keys.confirms(mine, "")
+    # A row whose binding no longer matches (a swapped public key) confirms nothing.
+    UserKeyPair.objects.filter(pk=mine.pk).update(public_key=other.public_key)
+    mine.refresh_from_db()
+    assert not keys.confirms(mine, shown)
