@@ -114,14 +114,26 @@ def register_xlsx(reports, *, keyring=None, title: str = "Register Pengaduan") -
         header += ["Judul", "Uraian"]
     _bold_row(ws, header)
     for row in register_rows(reports, keyring=keyring):
-        ws.append(row)
+        ws.append([_cell(ws, value) for value in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
+# What a spreadsheet program may take for the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _cell(ws, value, number_format=None):
+    """A cell; text stays text: openpyxl would store "=HYPERLINK(...)" typed by a reporter (or
+    an OPD name typed by an administrator) as a formula that runs when the file is opened, so
+    text is written as a string, and text that starts like a formula is quote-prefixed, so
+    that editing the cell does not turn it into one either."""
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
     if number_format:
         cell.number_format = number_format
     return cell
@@ -159,7 +171,7 @@ def recap_xlsx(data: dict, *, period: str) -> bytes:
         ws = wb.create_sheet(sheet)
         _bold_row(ws, [label, "Jumlah"])
         for row in data[key]["rows"]:
-            ws.append([str(row["label"]), row["value"]])
+            ws.append([_cell(ws, str(row["label"])), row["value"]])
         _bold_row(ws, ["Jumlah", sum(row["value"] for row in data[key]["rows"])])
     ws = wb.create_sheet("Waktu proses")
     _bold_row(ws, ["Tahap", "Langkah", "Median (hari kerja)", "Persentil ke-90", "Sesuai tenggat"])

