@@ -334,8 +334,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Exceptions are logged as types and frames, never their text (config/logfilters.py).
+    "filters": {"redact": {"()": "config.logfilters.RedactExceptionText"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": envstr("WBS_LOG_LEVEL", "INFO")},
     "loggers": {
