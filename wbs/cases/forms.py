@@ -11,6 +11,7 @@ from wbs.vault.uploads import MultipleFileField
 from . import recipients
 from .limits import MESSAGE_MAX
 from .models import FollowUpDecision, Outcome, Referral, Status
+from .steps import CHECKLIST
 
 TEXT = {"rows": 4}
 
@@ -83,8 +84,28 @@ class HandlerChoiceField(forms.ModelChoiceField):
 
 class ForwardForm(ChecklistMixin):
     handler = HandlerChoiceField(label=_("Penelaah (Irban)"), queryset=None)
+    override_reason = _text(
+        _("Reason for forwarding without all four checks (required if one is not ticked)"),
+        required=False,
+        rows=2,
+    )
     reason = _text(_("Reason, if not the Irban of this OPD's area"), required=False, rows=2)
     message = _text(_("Message to the reporter (optional)"), required=False, rows=2)
+    field_order = [*CHECKLIST, "override_reason", "handler", "reason", "message"]
+
+    def clean(self):
+        data = super().clean()
+        missing = [name for name in CHECKLIST if not data.get(name)]
+        if missing and not (data.get("override_reason") or "").strip():
+            self.add_error(
+                "override_reason",
+                _(
+                    "Not every verification check is ticked (%(checks)s): tick them, or write "
+                    "here why the report goes to telaah anyway."
+                )
+                % {"checks": ", ".join(str(self.fields[name].label) for name in missing)},
+            )
+        return data
 
     def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,29 +64,37 @@ def may_use_inbox(user) -> bool:
 @dataclass(frozen=True)
 class Queue:
     """A named slice of the inbox: reports in `statuses` (all when None), optionally only those
-    whose result report is (not) verified."""
+    whose result report is (not) verified, or (`news`) those the reporter wrote to since a
+    handler last opened them, in any status."""
 
     code: str
     label: str
     roles: frozenset
     statuses: frozenset | None = None
     verified: bool | None = None
+    news: bool = False
 
     @property
     def condition(self) -> Q:
         q = Q() if self.statuses is None else Q(status__in=sorted(self.statuses))
         if self.verified is not None:
             q &= Q(result_verified=self.verified)
+        if self.news:
+            q &= Q(reporter_news_on__isnull=False)
         return q
 
     def holds(self, status: str, verified: bool) -> bool:
-        return (self.statuses is None or status in self.statuses) and (
-            self.verified is None or verified == self.verified
+        """Whether a report of this status belongs here (news queues are counted apart)."""
+        return (
+            not self.news
+            and (self.statuses is None or status in self.statuses)
+            and (self.verified is None or verified == self.verified)
         )
 
 
 V, P, I, PJ = Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR, Role.PENANGGUNG_JAWAB  # noqa: E741
 QUEUES = [
+    Queue("pesan_baru", _("New from the reporter"), frozenset({V, I, P}), news=True),
     Queue("baru", _("New"), frozenset({V}), frozenset({S.DITERIMA})),
     Queue("verifikasi", _("In verification"), frozenset({V}), frozenset({S.VERIFIKASI})),
     Queue(
@@ -139,16 +147,17 @@ def queue_for_user(user) -> QuerySet:
     reports = visible_reports(user)
     condition = Q(pk__in=[])
     for queue in queues_for(user):
-        if queue.code not in ("semua", "semua_terbuka"):
+        if queue.code not in ("semua", "semua_terbuka") and not queue.news:
             condition |= queue.condition
     if Role.PENELAAH in user.roles:
         condition &= Q(assignee=user) | ~Q(status__in=[S.DITELAAH, S.DIKEMBALIKAN, S.TINDAK_LANJUT])
     return reports.filter(condition)
 
 
-def histogram(user) -> list[tuple[str, bool, int]]:
-    """(status, result verified, count) of the reports `user` sees: one small GROUP BY (an
-    index scan), cached per metadata version."""
+def histogram(user) -> list[tuple[str, bool, int, int]]:
+    """(status, result verified, count, count with a new reporter message) of the reports
+    `user` sees: one small GROUP BY (an index-only scan of report_status_verified), cached per
+    metadata version (a reporter message and its opening bump the version)."""
     scope = f"p{user.pk}" if not user.roles & ALL_REPORT_ROLES else "all"
     return versioning.cached(
         f"inbox-histogram:{scope}",
@@ -156,7 +165,7 @@ def histogram(user) -> list[tuple[str, bool, int]]:
             visible_reports(user)
             .order_by()
             .values_list("status", "result_verified")
-            .annotate(n=Count("*"))
+            .annotate(n=Count("*"), news=Count("reporter_news_on"))
         ),
     )
 
@@ -164,7 +173,7 @@ def histogram(user) -> list[tuple[str, bool, int]]:
 def visible_total(user, rows=None) -> int:
     """How many reports `user` sees (== visible_reports(user).count()); `rows`: the user's
     histogram when already at hand."""
-    return sum(n for _status, _verified, n in (histogram(user) if rows is None else rows))
+    return sum(row[2] for row in (histogram(user) if rows is None else rows))
 
 
 def queue_counts(user, rows=None) -> list[tuple[Queue, int]]:
@@ -172,11 +181,18 @@ def queue_counts(user, rows=None) -> list[tuple[Queue, int]]:
     every report; `rows`: the user's histogram when already at hand."""
     queues = queues_for(user)
     counts = dict.fromkeys((q.code for q in queues), 0)
-    for status, verified, n in histogram(user) if rows is None else rows:
+    for status, verified, n, news in histogram(user) if rows is None else rows:
         for q in queues:
-            if q.holds(status, verified):
+            if q.news:
+                counts[q.code] += news
+            elif q.holds(status, verified):
                 counts[q.code] += n
     return [(q, counts[q.code]) for q in queues]
+
+
+def news_count(user) -> int:
+    """Reports `user` sees that the reporter wrote to since a handler last opened them."""
+    return visible_reports(user).filter(reporter_news_on__isnull=False).count()
 
 
 def pending_identity_requests(custodian) -> int:
@@ -192,3 +208,47 @@ def pending_identity_requests(custodian) -> int:
 
 def near_due_limit(today: datetime.date) -> datetime.date:
     return workdays.add_working_days(today, 2)
+
+
+def _answer_pending() -> Q:
+    """Open reports whose reporter has had no answer yet (the first-answer clock runs)."""
+    return Q(
+        first_answered_on__isnull=True,
+        first_answer_due_on__isnull=False,
+        status__in=sorted(OPEN_STATUSES),
+    )
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Past a deadline: the stage clock (unless paused) or the first answer to the reporter."""
+    return Q(stage_due_on__lt=today, clock_paused=False) | (
+        _answer_pending() & Q(first_answer_due_on__lt=today)
+    )
+
+
+def due_by_q(limit: datetime.date, today: datetime.date | None = None) -> Q:
+    """A deadline falls by `limit` (from `today` on when given: "due soon", not overdue)."""
+    stage = Q(stage_due_on__lte=limit, stage_due_on__isnull=False, clock_paused=False)
+    answer = _answer_pending() & Q(first_answer_due_on__lte=limit)
+    if today is not None:
+        stage &= Q(stage_due_on__gte=today)
+        answer &= Q(first_answer_due_on__gte=today)
+    return stage | answer
+
+
+def answer_overdue(report, today: datetime.date) -> bool:
+    return bool(
+        report.first_answered_on is None
+        and report.first_answer_due_on
+        and report.first_answer_due_on < today
+        and report.status in OPEN_STATUSES
+    )
+
+
+def answer_soon(report, today: datetime.date, near: datetime.date) -> bool:
+    return bool(
+        report.first_answered_on is None
+        and report.first_answer_due_on
+        and today <= report.first_answer_due_on <= near
+        and report.status in OPEN_STATUSES
+    )

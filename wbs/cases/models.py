@@ -77,6 +77,9 @@ class Report(models.Model):
     paused_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
     first_answer_due_on = models.DateField(_("first answer due on"), null=True, blank=True)
     first_answered_on = models.DateField(_("first answered on"), null=True, blank=True)
+    # Set when the reporter writes or adds evidence (any status, closed included) and nobody
+    # handling the report has opened it since: the inbox's "pesan baru". A date, as above.
+    reporter_news_on = models.DateField(_("new message from the reporter"), null=True, blank=True)
     follow_up_decision = models.CharField(
         _("follow-up decision"), max_length=24, choices=FollowUpDecision.choices, blank=True
     )
@@ -102,7 +105,11 @@ class Report(models.Model):
             models.Index(fields=["status", "received_on"], name="report_status_received"),
             models.Index(fields=["received_on", "registration_number"], name="report_received"),
             models.Index(fields=["stage_due_on"], name="report_stage_due"),
-            models.Index(fields=["status", "result_verified"], name="report_status_verified"),
+            # The inbox histogram (wbs/cases/inbox.py): an index-only GROUP BY.
+            models.Index(
+                fields=["status", "result_verified", "reporter_news_on"],
+                name="report_status_verified",
+            ),
             # Covering indexes of the dashboard's two GROUP BYs (wbs/monitoring/figures.py
             # Summary): index-only scans instead of reading every wide report row.
             models.Index(fields=["received_on", "status", "referral"], name="report_figures_time"),
@@ -111,6 +118,7 @@ class Report(models.Model):
             models.Index(fields=["wilayah", "status"], name="report_wilayah_status"),
             models.Index(fields=["category", "received_on"], name="report_category_received"),
             models.Index(fields=["unit", "received_on"], name="report_unit_received"),
+            models.Index(fields=["reporter_news_on"], name="report_reporter_news"),
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -278,6 +286,9 @@ class Screening(models.Model):
     decision = models.CharField(max_length=12, choices=Decision.choices)
     referral = models.CharField(max_length=24, choices=Referral.choices, blank=True)
     reason_ct = SealedField(label="screening:reason", null=True, blank=True)
+    # Forwarded although a check was not ticked: the Verifikator's written reason (SOP control,
+    # shown on the case page and in the Lembar Telaahan), sealed like the report.
+    override_reason_ct = SealedField(label="screening:override", null=True, blank=True)
 
     class Meta:
         ordering = ["report", "id"]

@@ -9,19 +9,25 @@ import datetime
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from wbs.accounts import mail
 from wbs.accounts.mail import send_templated
 from wbs.directory import workdays
 
-from .inbox import queue_for_user
+from .inbox import due_by_q, queue_for_user
 from .models import ReporterNotice
 from .recipients import staff_with_roles
 
 logger = logging.getLogger("wbs.notifications")
-__all__ = ["daily_digest", "reporter_news", "send_templated", "users_with_roles", "work_waiting"]
+__all__ = [
+    "daily_digest",
+    "reporter_news",
+    "reporter_wrote",
+    "send_templated",
+    "users_with_roles",
+    "work_waiting",
+]
 
 
 def users_with_roles(roles) -> list[int]:
@@ -31,6 +37,11 @@ def users_with_roles(roles) -> list[int]:
 def work_waiting(user_ids: list[int]) -> None:
     """Queue one 'work is waiting' e-mail per user (called after the commit)."""
     mail.queue(user_ids, "staff_work")
+
+
+def reporter_wrote(user_ids: list[int]) -> None:
+    """Queue one content-free 'the reporter wrote' e-mail per handler (after the commit)."""
+    mail.queue(user_ids, "staff_reporter_news")
 
 
 def reporter_news(report_id) -> None:
@@ -51,11 +62,8 @@ def daily_digest(today: datetime.date | None = None) -> int:
     queued = 0
     staff = get_user_model().objects.filter(kind="staff", is_active=True).exclude(email="")
     for user in staff:
-        due = (
-            queue_for_user(user)
-            .filter(Q(stage_due_on__lte=soon), stage_due_on__isnull=False, clock_paused=False)
-            .count()
-        )
+        # Stage deadlines and the first answer to the reporter, like the inbox's flags.
+        due = queue_for_user(user).filter(due_by_q(soon)).count()
         if due:
             send_templated.enqueue(
                 user_id=user.pk, code="staff_digest", values={"jumlah": due}, attempt=1

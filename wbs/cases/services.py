@@ -10,7 +10,7 @@ from wbs.accounts.models import Role
 from wbs.audit import log
 from wbs.vault.uploads import check_uploads
 
-from . import notifications
+from . import notifications, versioning
 from .evidence import removing_on_failure, store_attachment
 from .models import (
     Attachment,
@@ -31,6 +31,48 @@ def may_write(user, report: Report) -> bool:
     if user.has_role(Role.VERIFIKATOR, Role.INSPEKTUR):
         return True
     return user.has_role(Role.PENELAAH) and report.assignee_id == user.pk
+
+
+def handler_ids(report: Report) -> list[int]:
+    """Who answers the reporter on this report and is told when they write: every active
+    Verifikator, and the Penelaah it is assigned to (the Inspektur sees the queue)."""
+    ids = notifications.users_with_roles([Role.VERIFIKATOR])
+    if report.assignee_id and report.assignee.is_active:
+        ids.append(report.assignee_id)
+    return sorted(set(ids))
+
+
+def reporter_news_arrived(report: Report) -> bool:
+    """The reporter wrote or added evidence (inside their transaction): the report is marked
+    "pesan baru" until a handler opens it, whatever its status (a closed report too), and its
+    handlers get one content-free e-mail when the mark is set (not one per message). Returns
+    whether the mark was new."""
+    first = Report.objects.filter(pk=report.pk, reporter_news_on__isnull=True).update(
+        reporter_news_on=timezone.localdate()
+    )
+    if first:
+        versioning.bump()  # inbox counts cached under the old version would miss it
+        ids = handler_ids(report)
+        transaction.on_commit(lambda: notifications.reporter_wrote(ids))
+    return bool(first)
+
+
+def reporter_news_seen(user, keyring, report: Report):
+    """A handler who can read the report opens its page: the "pesan baru" mark is cleared
+    (audited). Returns the date the mark was set when this opening cleared it, else None.
+    Someone who may not answer the reporter, or holds no key, leaves it for the handlers."""
+    since = report.reporter_news_on
+    if since is None or not may_write(user, report) or not keyring.holds(report.pk):
+        return None
+    cleared = Report.objects.filter(pk=report.pk, reporter_news_on=since).update(
+        reporter_news_on=None
+    )
+    if not cleared:
+        return None
+    report.reporter_news_on = None
+    versioning.bump()
+    log.record(verb="case.reporter_news_seen", actor=user, target=report)
+    return since
 
 
 def may_edit_review(user, report: Report) -> bool:
@@ -171,6 +213,12 @@ def open_result(keyring, report: Report) -> dict | None:
 
 def open_screenings(keyring, report: Report) -> list[dict]:
     return [
-        {"row": s, "reason": s.reason.open(keyring)}
+        {"row": s, "reason": s.reason.open(keyring), "override": s.override_reason.open(keyring)}
         for s in report.screenings.select_related("actor")
     ]
+
+
+def forwarding_screening(keyring, report: Report) -> dict | None:
+    """The screening of the report's last forward to telaah (opened), for the Lembar Telaahan."""
+    rows = [s for s in open_screenings(keyring, report) if s["row"].decision == "forward"]
+    return rows[-1] if rows else None

@@ -66,11 +66,19 @@ def _screening(report, actor, data, decision, keyring) -> Screening:
         **{name: bool(data.get(name)) for name in CHECKLIST},
     )
     screening.save()
-    if data.get("reason"):
+    if data.get("reason") or data.get("override_reason"):
         # Sealed after the insert: the row id is part of the ciphertext's associated data.
-        screening.reason.seal(keyring, data["reason"])
+        if data.get("reason"):
+            screening.reason.seal(keyring, data["reason"])
+        if data.get("override_reason"):
+            screening.override_reason.seal(keyring, data["override_reason"])
         screening.save()
     return screening
+
+
+def checks_missing(data) -> list[str]:
+    """The verification checks (CHECKLIST) not ticked in `data`."""
+    return [name for name in CHECKLIST if not data.get(name)]
 
 
 # --- effects (run inside apply(), after the checks) ------------------------------------------
@@ -113,6 +121,18 @@ def reject(report, actor, keyring, data, today):
 
 
 def forward(report, actor, keyring, data, today):
+    # SOP: a report goes to telaah with the four verification checks ticked, or with the
+    # Verifikator's written reason for forwarding without them (recorded, shown in the
+    # Lembar Telaahan).
+    if checks_missing(data) and not (data.get("override_reason") or "").strip():
+        raise TransitionError(
+            _(
+                "Tick all four verification checks, or write why the report goes to telaah "
+                "without them."
+            )
+        )
+    if not checks_missing(data):
+        data = {**data, "override_reason": ""}
     handler = data["handler"]
     if Role.PENELAAH not in handler.roles or handler.wilayah_id is None:
         raise TransitionError(_("The handler must be a Penelaah bound to an Irban area."))

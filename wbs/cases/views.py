@@ -26,6 +26,7 @@ from wbs.vault.uploads import UploadProblem
 
 from . import evidence, identity, inbox, sealing, services, versioning, workflow
 from . import forms as case_forms
+from .choices import OPEN_STATUSES
 from .models import Attachment, public_timeline
 
 PAGE_SIZE = 25
@@ -91,13 +92,9 @@ def inbox_view(request):
         if data["mine"]:
             reports = reports.filter(assignee=user)
         if data["due"] == "overdue":
-            reports = reports.filter(stage_due_on__lt=today, clock_paused=False)
+            reports = reports.filter(inbox.overdue_q(today))
         elif data["due"] == "soon":
-            reports = reports.filter(
-                stage_due_on__gte=today,
-                stage_due_on__lte=inbox.near_due_limit(today),
-                clock_paused=False,
-            )
+            reports = reports.filter(inbox.due_by_q(inbox.near_due_limit(today), today))
         if data["received_from"]:
             reports = reports.filter(received_on__gte=data["received_from"])
         if data["received_to"]:
@@ -142,7 +139,20 @@ def inbox_view(request):
         soon = bool(
             report.stage_due_on and today <= report.stage_due_on <= near and not report.clock_paused
         )
-        items.append({"report": report, "title": title, "overdue": overdue, "soon": soon})
+        answer_late = inbox.answer_overdue(report, today)
+        answer_soon = inbox.answer_soon(report, today, near)
+        items.append(
+            {
+                "report": report,
+                "title": title,
+                "overdue": overdue or answer_late,
+                "soon": soon or answer_soon,
+                "stage_overdue": overdue,
+                "stage_soon": soon,
+                "answer_late": answer_late,
+                "answer_soon": answer_soon,
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -154,6 +164,7 @@ def inbox_view(request):
             "items": items,
             "queues": queues,
             "queue": queue_code,
+            "news_count": {q.code: n for q, n in queues}.get("pesan_baru", 0),
             "query": query.urlencode(),
             "pending_identity": inbox.pending_identity_requests(user)
             if user.has_role(Role.CUSTODIAN)
@@ -177,6 +188,7 @@ def _case_context(request, report, **extra):
         "actions": [],
         "forms": {},
         "today": timezone.localdate(),
+        "report_closed": report.status not in OPEN_STATUSES,
     }
     if holds_key:
         context.update(
@@ -219,7 +231,8 @@ def _case_context(request, report, **extra):
 def case(request, number):
     report = inbox.report_for(request, number)
     log.record(verb="case.viewed", actor=request.user, target=report)
-    return render(request, "cases/case.html", _case_context(request, report))
+    news_since = services.reporter_news_seen(request.user, request.keyring, report)
+    return render(request, "cases/case.html", _case_context(request, report, news_since=news_since))
 
 
 @staff_required(*CASE_ROLES)

@@ -27,7 +27,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .steps import CHECKLIST, TransitionError
+from .steps import CHECKLIST, TransitionError, checks_missing
 
 REPORTER = "reporter"  # pseudo-roles for moves made by the reporter or by the system
 SYSTEM = "system"
@@ -297,6 +297,8 @@ def apply(
                 payload[key] = data[key]
         if "handler" in data:
             payload["handler"] = data["handler"].pk
+        if data.get("override_reason") and checks_missing(data):
+            payload["checks_overridden"] = True  # the reason itself is sealed, never logged
         log.record(
             verb=f"workflow.{action}",
             actor=actor if actor_kind == "staff" else None,

@@ -239,6 +239,10 @@ class MessageTemplate(models.Model):
         STAFF_WORK = "staff_work", _("E-mail: work is waiting (to staff)")
         STAFF_DIGEST = "staff_digest", _("E-mail: daily digest (to staff)")
         STAFF_ALERT = "staff_alert", _("E-mail: security alert (to Inspektur and custodians)")
+        STAFF_REPORTER_NEWS = (
+            "staff_reporter_news",
+            _("E-mail: the reporter wrote or added evidence (to the report's handlers)"),
+        )
         REPORTER_NOTICE = (
             "reporter_notice",
             _("E-mail: news on a report (to a registered reporter)"),

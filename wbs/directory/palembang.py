@@ -180,6 +180,11 @@ TEMPLATES = {
         "Pekerjaan Anda hari ini di {aplikasi}: {jumlah} laporan melewati tenggat atau jatuh "
         "tempo dalam 2 hari kerja. Silakan masuk untuk melihatnya.",
     ),
+    "staff_reporter_news": (
+        "[{aplikasi}] Ada pesan baru dari pelapor",
+        "Seorang pelapor mengirim pesan atau bukti baru pada laporan yang Anda tangani di "
+        "{aplikasi}. Silakan masuk dan buka antrean Pesan baru untuk membacanya.",
+    ),
     "staff_alert": (
         "[{aplikasi}] Pemberitahuan keamanan",
         "Ada perubahan tentang siapa yang memegang kunci di {aplikasi} (peran, persetujuan, "

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wbs.audit import log
 from wbs.cases import recipients, workflow
+from wbs.cases import services as case_services
 from wbs.cases.evidence import removing_on_failure, store_attachment
 from wbs.cases.models import IdentityMode, Message, Report, ReporterNotice, Status
 from wbs.cases.sealing import (
@@ -140,6 +141,7 @@ def add_reporter_message(keyring: Keyring, report: Report, body: str) -> Message
         message = add_message(keyring, report, body=body, author_kind=Message.Author.REPORTER)
         Report.objects.filter(pk=report.pk).update(updated_on=timezone.localdate())
         log.record(verb="reporter.message", actor_kind="reporter", target=report)
+        case_services.reporter_news_arrived(report)
         workflow.reporter_replied(report)
     return message
 
@@ -162,5 +164,6 @@ def add_reporter_evidence(
             target=report,
             payload={"files": len(uploads)},
         )
+        case_services.reporter_news_arrived(report)
         workflow.reporter_replied(report)
     return len(uploads)

@@ -17,6 +17,7 @@ from wbs.accounts import ratelimit
 from wbs.accounts.pages import logged_out
 from wbs.audit import log
 from wbs.cases import identity
+from wbs.cases.choices import OPEN_STATUSES
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
 from wbs.cases.models import IdentityMode, Report, public_timeline
@@ -271,6 +272,7 @@ def _report_page(
         "upload_problems": upload_problems or [],
         "account_view": report_id is not None,
         "closing_notice": closing_notice(report),
+        "report_closed": report.status not in OPEN_STATUSES,
         "identity_steps": identity.reporter_steps(report),
         **_report_urls(report_id),
     }

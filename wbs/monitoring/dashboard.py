@@ -134,14 +134,20 @@ def build(filters: figures.Filters, *, suppress: bool, threshold: int) -> dict:
 
     times = figures.stage_times(filters)
     data["stages"] = []
-    for status in figures.STAGES:
+    labels = {status: str(Status(status).label) for status in figures.STAGES}
+    # The first-answer clock counts like a stage (SOP: first answer in 30 hari kerja).
+    labels[figures.FIRST_ANSWER] = str(_("First answer to the reporter"))
+    answer = figures.first_answer_times(filters)
+    if answer:
+        times = {**times, figures.FIRST_ANSWER: answer}
+    for status in [*figures.STAGES, figures.FIRST_ANSWER]:
         row = times.get(status)
         if not row:
             continue
         hide = suppress and 0 < row["n"] < threshold
         data["stages"].append(
             {
-                "label": str(Status(status).label),
+                "label": labels[status],
                 "n_value": row["n"],
                 "median_value": row.get("median"),
                 "p90_value": row.get("p90"),

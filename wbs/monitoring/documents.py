@@ -142,14 +142,44 @@ def _two_signatures(left: tuple, right: tuple) -> Table:
     return Table([[user_signature(*left), user_signature(*right)]], colWidths=[82 * mm, 82 * mm])
 
 
-def review_pdf(report, review: dict, number: str) -> bytes:
-    """Lembar Telaahan: the approved telaahan with its approval."""
+VERIFICATION_CHECKS = (
+    ("complete_4w1h", "Unsur 4W+1H lengkap"),
+    ("has_evidence", "Bukti permulaan ada"),
+    ("within_jurisdiction", "Dalam kewenangan Pemerintah Kota"),
+    ("accused_is_employee", "Terlapor pegawai Pemerintah Kota"),
+)
+
+
+def _verification(screening: dict | None) -> list:
+    """The Verifikator's four checks at the forward, and the written reason when the report
+    went to telaah without all of them (SOP control)."""
+    if screening is None:
+        return []
+    row = screening["row"]
+    lines = [para("Hasil Verifikasi", BOLD)]
+    for name, label in VERIFICATION_CHECKS:
+        lines.append(para(f"{label}: {'ya' if getattr(row, name) else 'tidak'}"))
+    if screening.get("override"):
+        lines.append(
+            para(
+                "Diteruskan untuk ditelaah tanpa seluruh syarat verifikasi terpenuhi. "
+                "Alasan Verifikator: " + screening["override"],
+                BOLD,
+            )
+        )
+    return [*lines, Spacer(1, 3 * mm)]
+
+
+def review_pdf(report, review: dict, number: str, *, verification: dict | None = None) -> bytes:
+    """Lembar Telaahan: the verification at the forward, the approved telaahan and its
+    approval."""
     row, content = review["review"], review["content"] or {}
     day = row.decided_on or timezone.localdate()
     story = [
         *letter_head(number, "Lembar Telaahan atas Pengaduan", day),
         *_case_heading("LEMBAR TELAAHAN", report, [("Versi telaahan", str(row.version))]),
         Spacer(1, 4 * mm),
+        *_verification(verification),
     ]
     for title, key in (
         ("A. Ringkasan Pengaduan", "ringkasan"),

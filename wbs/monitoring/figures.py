@@ -11,8 +11,10 @@ from functools import cached_property
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from wbs.cases.models import Report, Status, StatusChange
+from wbs.directory import workdays
 from wbs.directory.models import OrganisationProfile
 
 S = Status
@@ -189,6 +191,42 @@ def percentile_from_histogram(histogram: dict[int, int], fraction: float) -> flo
                 values[rank] = value
     low, high = values[low_rank], values[high_rank]
     return low + (high - low) * (position - low_rank)
+
+
+FIRST_ANSWER = "first_answer"
+
+
+def first_answer_times(filters: Filters, today: datetime.date | None = None) -> dict | None:
+    """The first-answer clock (first message to the reporter, 30 hari kerja by default) as a
+    stage row: working days from receipt to the first answer (median, 90th percentile) and the
+    share answered by the deadline, counting a report still unanswered after its deadline as
+    late. One GROUP BY over (received, answered, due) dates; None when no report has the
+    clock."""
+    today = today or timezone.localdate()
+    rows = (
+        Report.objects.filter(filters.q(), first_answer_due_on__isnull=False)
+        .values_list("received_on", "first_answered_on", "first_answer_due_on")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    row = {"n": 0, "timed": 0, "on_time": 0}
+    histogram: dict[int, int] = {}
+    for received, answered, due, n in rows:
+        if answered is None:
+            if due < today:
+                row["timed"] += n  # overdue and still unanswered: late
+            continue
+        row["n"] += n
+        row["timed"] += n
+        row["on_time"] += n if answered <= due else 0
+        days = workdays.working_days_between(received, answered)
+        histogram[days] = histogram.get(days, 0) + n
+    if not row["timed"] and not row["n"]:
+        return None
+    row["median"] = percentile_from_histogram(histogram, 0.5) if histogram else None
+    row["p90"] = percentile_from_histogram(histogram, 0.9) if histogram else None
+    row["compliance"] = (row["on_time"] * 100 / row["timed"]) if row["timed"] else None
+    return row
 
 
 def stage_times(filters: Filters) -> dict[str, dict]:

@@ -117,7 +117,12 @@ def review_document(keyring, report, user) -> tuple[bytes, str]:
     number = _issued_number(
         report, "review", profile.classification_review, user, approved[0]["review"].decided_on
     )
-    content = documents.review_pdf(report, approved[0], number)
+    content = documents.review_pdf(
+        report,
+        approved[0],
+        number,
+        verification=case_services.forwarding_screening(keyring, report),
+    )
     log.record(
         verb="document.exported", actor=user, target=report, payload={"document": "lembar_telaahan"}
     )

@@ -85,6 +85,7 @@ def post_data(name, world, action="start_verification"):
             "complete_4w1h": "on",
             "message": "Mohon lengkapi.",
             "reason": "Alasan.",
+            "override_reason": "Alasan meneruskan.",
             "handler": staff["penelaah"].pk,
             "notes": "Catatan.",
             "decision": "pemeriksaan_khusus",

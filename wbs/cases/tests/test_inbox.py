@@ -201,6 +201,7 @@ def counts(response) -> dict[str, int]:
 def test_queue_counts_for_the_verifikator(staff, spread):
     response = logged_in(staff["verifikator"]).get(INBOX)
     assert counts(response) == {
+        "pesan_baru": 0,
         "baru": 2,
         "verifikasi": 1,
         "menunggu_pelapor": 1,
@@ -213,6 +214,7 @@ def test_queue_counts_for_the_verifikator(staff, spread):
 def test_queue_counts_for_the_inspektur(staff, spread):
     response = logged_in(staff["inspektur"]).get(INBOX)
     assert counts(response) == {
+        "pesan_baru": 0,
         "persetujuan": 1,
         "putusan_tindak_lanjut": 1,
         "persetujuan_lhp": 1,

@@ -98,3 +98,23 @@ def test_dashboard_follows_an_edit_of_organisation_data(
         category.name = "Kategori Diganti Nama"
         category.save()
     assert "Kategori Diganti Nama" in category_labels()
+
+
+def test_the_new_message_count_follows_the_reporter_and_the_handler(
+    staff, cache_on, django_capture_on_commit_callbacks
+):
+    from wbs.cases import services
+    from wbs.intake import services as intake
+    from wbs.vault import access
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _report, receipt = submit()
+    assert _count(staff["verifikator"], "pesan_baru") == 0  # now cached
+    report, keyring = access.open_with_access_code(receipt.access_code)
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.add_reporter_message(keyring, report, "Pesan susulan.")
+    assert _count(staff["verifikator"], "pesan_baru") == 1
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reporter_news_seen(staff["verifikator"], keyring_of(staff["verifikator"]), report)
+    assert _count(staff["verifikator"], "pesan_baru") == 0

@@ -345,10 +345,76 @@ def test_forward_stores_the_checklist(people):
         "forward",
         actor=people["verifikator"],
         keyring=keyring_of(people["verifikator"]),
-        data={**CHECKS, "has_evidence": False, "handler": people["irban4"]},
+        data={
+            **CHECKS,
+            "has_evidence": False,
+            "handler": people["irban4"],
+            "override_reason": OVERRIDE,
+        },
     )
     screening = report.screenings.get()
     assert screening.complete_4w1h and not screening.has_evidence
+
+
+OVERRIDE = "ALASAN-TANPA-BUKTI-9KQ: bukti dijanjikan pelapor lewat Irban."
+
+
+@pytest.mark.parametrize(
+    "missing", ["complete_4w1h", "has_evidence", "within_jurisdiction", "accused_is_employee"]
+)
+def test_forward_without_a_check_and_without_a_reason_is_refused(people, missing):
+    report, _ = submit()
+    put_in_state(report, S.VERIFIKASI)
+    with pytest.raises(TransitionError):
+        workflow.apply(
+            report,
+            "forward",
+            actor=people["verifikator"],
+            keyring=keyring_of(people["verifikator"]),
+            data={**CHECKS, missing: False, "handler": people["irban4"], "override_reason": "  "},
+        )
+    report.refresh_from_db()
+    assert report.status == S.VERIFIKASI and not report.screenings.exists()
+
+
+def test_forward_with_an_override_reason_records_it_sealed_and_audited(people):
+    from wbs.audit.models import AuditEvent
+
+    report, _ = submit()
+    put_in_state(report, S.VERIFIKASI)
+    workflow.apply(
+        report,
+        "forward",
+        actor=people["verifikator"],
+        keyring=keyring_of(people["verifikator"]),
+        data={
+            **CHECKS,
+            "has_evidence": False,
+            "handler": people["irban4"],
+            "override_reason": OVERRIDE,
+        },
+    )
+    report.refresh_from_db()
+    assert report.status == S.DITELAAH
+    screening = report.screenings.get()
+    assert OVERRIDE.encode() not in bytes(screening.override_reason_ct)  # ciphertext only
+    assert screening.override_reason.open(keyring_of(people["irban4"])) == OVERRIDE
+    event = AuditEvent.objects.get(verb="workflow.forward", target_id=str(report.pk))
+    assert event.payload["checks_overridden"] is True and event.payload["has_evidence"] is False
+    assert OVERRIDE not in str(event.payload)
+
+
+def test_forward_with_every_check_keeps_no_override_reason(people):
+    report, _ = submit()
+    put_in_state(report, S.VERIFIKASI)
+    workflow.apply(
+        report,
+        "forward",
+        actor=people["verifikator"],
+        keyring=keyring_of(people["verifikator"]),
+        data={**CHECKS, "handler": people["irban4"], "override_reason": "tidak perlu"},
+    )
+    assert report.screenings.get().override_reason_ct is None
 
 
 def test_request_completion_pauses_the_clock_and_tells_the_reporter(people):

@@ -1,0 +1,56 @@
+"""Issue 12 casework behaviours on screen, in a real Chromium: a reporter's message on a closed
+report reaches the Verifikator as a notice, a queue and a badge in the inbox, and is marked
+read when the Verifikator opens the case; the reporter is told what such a message does."""
+
+import pytest
+
+from wbs.cases.models import Report, Status
+from wbs.cases.tests.helpers import put_in_state
+from wbs.cases.tests.test_browser_keys import _staff_page
+from wbs.cases.tests.test_browser_lifecycle import LOCALE, MOBILE, PRIMARY, _submit
+from wbs.intake.tests.factories import submit
+
+pytestmark = pytest.mark.browser
+
+MESSAGE = "Ada kuitansi baru yang saya temukan setelah laporan ditutup."
+
+
+def test_a_message_on_a_closed_report_is_seen_in_the_inbox(live_server, staff, new_context):
+    base = live_server.url
+    report, receipt = submit(title="Pungutan pada layanan izin usaha")
+    put_in_state(report, Status.SELESAI)
+
+    # The reporter (no JavaScript, 360 px) is told what a message on a closed report does.
+    reporter = new_context(java_script_enabled=False, viewport=MOBILE, locale=LOCALE).new_page()
+    reporter.goto(base + "/status/")
+    reporter.fill("[name=access_code]", receipt.access_code)
+    _submit(reporter, PRIMARY)
+    notice = reporter.locator(".closed-message-notice")
+    assert "tidak membuka kembali laporan" in notice.inner_text()
+    form = reporter.locator("form:has([name=body])")
+    assert notice.bounding_box()["y"] < form.bounding_box()["y"], "the notice precedes the form"
+    reporter.fill("[name=body]", MESSAGE)
+    _submit(reporter, form.locator("button[type=submit]"))
+    assert Report.objects.get(pk=report.pk).reporter_news_on is not None
+
+    # The Verifikator lands on the inbox with a notice leading to the "Pesan baru" queue.
+    page = _staff_page(new_context, base, staff["verifikator"], lands=base + "/staf/kotak-masuk/")
+    banner = page.locator("p.news-notice a")
+    assert "1 laporan punya pesan atau bukti baru dari pelapor" in banner.inner_text()
+    _submit(page, banner)
+    assert page.url.endswith("?queue=pesan_baru")
+    current = page.locator(".queues a[aria-current=page]")
+    assert "Pesan baru" in current.inner_text() and current.locator(".count").inner_text() == "1"
+    row = page.locator("table.inbox tbody tr")
+    assert row.count() == 1 and report.registration_number in row.inner_text()
+    assert row.locator(".badge-news").is_visible()
+
+    # Opening the case shows what is new and clears the mark for everyone.
+    _submit(page, row.locator("a"))
+    news = page.locator(".news-notice")
+    assert "Pelapor mengirim pesan atau bukti" in news.inner_text()
+    assert "Laporan ini sudah ditutup" in news.inner_text()
+    assert MESSAGE in page.inner_text("section[aria-labelledby=thread-h]")
+    page.goto(base + "/staf/kotak-masuk/?queue=pesan_baru")
+    assert page.locator("p.news-notice").count() == 0
+    assert report.registration_number not in page.inner_text("table.inbox")
