@@ -24,7 +24,7 @@ from wbs.directory.models import MessageTemplate
 from wbs.vault import grants
 from wbs.vault.uploads import UploadProblem
 
-from . import evidence, identity, inbox, sealing, services, versioning, workflow
+from . import evidence, guidance, identity, inbox, sealing, services, versioning, workflow
 from . import forms as case_forms
 from .choices import OPEN_STATUSES
 from .models import Attachment, public_timeline
@@ -62,7 +62,9 @@ def home(request):
         return redirect("administration:index")
     if request.user.has_role(Role.CUSTODIAN):
         return redirect("cases:identity_requests")
-    return render(request, "cases/no_inbox.html")
+    return render(
+        request, "cases/no_inbox.html", {"guidance": guidance.access_guidance(request.user)}
+    )
 
 
 @staff_required(*CASE_ROLES)
@@ -165,6 +167,9 @@ def inbox_view(request):
             "queues": queues,
             "queue": queue_code,
             "news_count": {q.code: n for q, n in queues}.get("pesan_baru", 0),
+            "guidance": guidance.access_guidance(
+                user, locked_rows=any(item["title"] is None for item in items)
+            ),
             "query": query.urlencode(),
             "pending_identity": inbox.pending_identity_requests(user)
             if user.has_role(Role.CUSTODIAN)
