@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "wbs.intake.csrf.PrivacyCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "wbs.audit.acting.ActingUserMiddleware",
     "wbs.accounts.middleware.SessionTimeoutMiddleware",
     "wbs.vault.middleware.KeyringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

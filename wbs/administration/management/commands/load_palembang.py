@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from wbs.audit import acting, log
 from wbs.cli import WbsCommand
 from wbs.directory import palembang
 from wbs.directory.models import (
@@ -20,6 +21,25 @@ class Command(WbsCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # One summary event in the audit trail instead of one per created row (the rows are
+        # the installation's starting data; later edits are audited field by field).
+        models = (Wilayah, Unit, Category, DeadlineRule, MessageTemplate, OrganisationProfile)
+        before = {m._meta.model_name: m.objects.count() for m in models}
+        with acting.quiet():
+            self._load()
+        created = {
+            m._meta.model_name: m.objects.count() - before[m._meta.model_name] for m in models
+        }
+        if any(created.values()):
+            log.record(
+                verb="masterdata.loaded", payload={"source": "load_palembang", "created": created}
+            )
+        self.stdout.write(
+            f"Palembang: {Wilayah.objects.count()} wilayah, {Unit.objects.count()} units, "
+            f"{Category.objects.count()} categories, {DeadlineRule.objects.count()} deadlines."
+        )
+
+    def _load(self):
         wilayah = {}
         for order, (code, name, short, investigation) in enumerate(palembang.WILAYAH):
             wilayah[code], _ = Wilayah.objects.get_or_create(
@@ -72,7 +92,3 @@ class Command(WbsCommand):
             )
         if not OrganisationProfile.objects.filter(pk=1).exists():
             OrganisationProfile.objects.create(pk=1, **palembang.PROFILE)
-        self.stdout.write(
-            f"Palembang: {Wilayah.objects.count()} wilayah, {Unit.objects.count()} units, "
-            f"{Category.objects.count()} categories, {DeadlineRule.objects.count()} deadlines."
-        )
