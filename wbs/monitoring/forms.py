@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wbs.directory.forms import ALL, OrganisationFilterForm, date_field
 
+from . import audit_labels
 from .figures import Filters
 
 
@@ -44,7 +45,7 @@ class RegisterForm(DashboardFilterForm):
 
 
 class AuditFilterForm(forms.Form):
-    verb = forms.CharField(label=_("Action"), max_length=60, required=False)
+    verb = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.ModelChoiceField(
         label=_("Who"),
         required=False,
@@ -54,3 +55,7 @@ class AuditFilterForm(forms.Form):
     report = forms.CharField(label=_("Registration number"), max_length=20, required=False)
     date_from = date_field(_("From"))
     date_to = date_field(_("Until"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verb"].choices = [("", ALL), *audit_labels.choices()]

@@ -21,7 +21,7 @@ from wbs.cases.inbox import CASE_ROLES, report_for
 from wbs.cases.models import Report
 from wbs.directory.models import OrganisationProfile
 
-from . import dashboard, services
+from . import audit_labels, dashboard, services
 from .forms import AuditFilterForm, DashboardFilterForm, RegisterForm
 
 FIGURE_ROLES = (Role.INSPEKTUR, Role.PENANGGUNG_JAWAB, Role.PEMBINA)
@@ -127,6 +127,17 @@ def _uuid(value):
         return None
 
 
+def _payload_lines(payload: dict) -> list[str]:
+    """A payload as short lines; a master-data change as "field: old → new"."""
+    lines = []
+    for key, value in (payload or {}).items():
+        if key == "changes" and isinstance(value, dict):
+            lines += [f"{name}: {old or '—'} → {new or '—'}" for name, (old, new) in value.items()]
+        else:
+            lines.append(f"{key}: {value}")
+    return lines
+
+
 @staff_required(*AUDIT_ROLES)
 @require_GET
 def audit(request):
@@ -134,8 +145,10 @@ def audit(request):
     qs = AuditEvent.objects.select_related("actor").order_by("-id")
     if form.is_valid():
         data = form.cleaned_data
-        if data["verb"]:
+        if data["verb"].endswith("."):  # a group: every action under it
             qs = qs.filter(verb__startswith=data["verb"])
+        elif data["verb"]:
+            qs = qs.filter(verb=data["verb"])
         if data["actor"]:
             qs = qs.filter(actor=data["actor"])
         if data["report"]:
@@ -150,7 +163,15 @@ def audit(request):
     numbers = dict(
         Report.objects.filter(pk__in=report_ids).values_list("pk", "registration_number")
     )
-    rows = [{"event": e, "number": numbers.get(_uuid(e.target_id))} for e in page.object_list]
+    rows = [
+        {
+            "event": e,
+            "number": numbers.get(_uuid(e.target_id)),
+            "label": audit_labels.label(e.verb),
+            "details": _payload_lines(e.payload),
+        }
+        for e in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,8 +2,11 @@
 who, when and what changed (field: old → new)."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
@@ -16,6 +19,7 @@ from wbs.directory.models import (
     Unit,
     Wilayah,
 )
+from wbs.monitoring import audit_labels
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/staf/admin"
@@ -112,3 +116,44 @@ def test_the_initial_load_writes_one_summary_event(db):
     assert events[0].payload["created"]["unit"] == Unit.objects.count()
     call_command("load_palembang", verbosity=0)  # idempotent: nothing new, no event
     assert AuditEvent.objects.filter(verb__startswith="masterdata.").count() == 1
+
+
+# --- the audit viewer in Bahasa Indonesia ------------------------------------------------------
+
+
+def test_the_audit_viewer_names_actions_in_indonesian_and_shows_the_change(staff, as_staff):
+    rule = DeadlineRule.objects.get(stage="first_answer")
+    rule.days = 25
+    rule.save()
+    client = as_staff("inspektur")
+    page = client.get("/staf/audit/").content.decode()
+    assert "Data induk diubah" in page and "days: 30 → 25" in page
+    # The filter is a choice list of labels, groups first, not a free code.
+    form = client.get("/staf/audit/").context["form"]
+    choices = dict(form.fields["verb"].choices)
+    assert choices["identity.viewed"] == "Identitas pelapor dibuka"
+    assert choices["workflow.forward"].startswith("Langkah: ")
+    assert choices["masterdata."] == "Data induk (semua)"
+    assert '<select name="verb"' in page
+    # Every verb the code writes has a label (a new one must be added to audit_labels).
+    written = set()
+    for path in Path(settings.BASE_DIR, "wbs").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'verb="([a-z_]+\.[a-z_]+)"', text))
+        written |= set(re.findall(r'alert\(\s*"([a-z_]+\.[a-z_]+)"', text))
+    assert written - set(audit_labels.LABELS) == set()
+
+
+def test_the_audit_filter_by_group_and_by_action(staff, as_staff):
+    rule = DeadlineRule.objects.get(stage="first_answer")
+    rule.days = 21
+    rule.save()
+    client = as_staff("inspektur")
+    group = client.get("/staf/audit/", {"verb": "masterdata."}).context["rows"]
+    assert group and all(r["event"].verb.startswith("masterdata.") for r in group)
+    exact = client.get("/staf/audit/", {"verb": "masterdata.changed"}).context["rows"]
+    assert {r["event"].verb for r in exact} == {"masterdata.changed"}
+    response = client.get("/staf/audit/", {"verb": "tidak.ada"})
+    assert "verb" in response.context["form"].errors

@@ -272,7 +272,7 @@ def test_titles_only_for_grant_holders(staff):
     pj = logged_in(staff["pj"]).get(INBOX).content.decode()
     verifikator = logged_in(staff["verifikator"]).get(INBOX).content.decode()
     with translation.override("id"):
-        marker = translation.gettext("(no key)")
+        marker = translation.gettext("content locked")
     assert "JUDUL-UNTUK-PEMEGANG-KUNCI" in verifikator
     assert report.registration_number in pj and "JUDUL-UNTUK-PEMEGANG-KUNCI" not in pj
     assert marker in pj and marker not in verifikator
@@ -285,7 +285,7 @@ def test_assigned_penelaah_sees_the_title(staff):
 
 def test_no_key_marker_is_translated_to_indonesian():
     """Bahasa Indonesia first (docs/design/product.md §7): the marker has an Indonesian msgstr."""
-    assert po_catalog("id").get("(no key)"), "msgid '(no key)' has no msgstr in locale/id"
+    assert po_catalog("id").get("content locked"), "msgid 'content locked' has no msgstr"
 
 
 # --- N+1 ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ LABELS = [
     (m.Message, "body_ct", "message", "body", ROW_ID, "report"),
     (m.Attachment, "meta_ct", "attachment", "meta", ROW_ID, "report"),
     (m.Screening, "reason_ct", "screening", "reason", 42, "report"),
+    (m.Screening, "override_reason_ct", "screening", "override", 42, "report"),
     (m.ReviewVersion, "content_ct", "review", "content", ROW_ID, "report"),
     (m.ReviewVersion, "decision_note_ct", "review", "decision_note", ROW_ID, "report"),
     (m.FollowUp, "details_ct", "follow_up", "details", REPORT_ID, "report"),
