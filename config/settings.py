@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wbs.directory.context_processors.organisation",
                 "wbs.accounts.context_processors.alerts",
+                "wbs.accounts.context_processors.idle",
             ],
         },
     },
@@ -203,6 +204,11 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # absolute backstop; idle limits live in Sessi
 WBS_REPORTER_IDLE_SECONDS = envint("WBS_REPORTER_IDLE_SECONDS", 30 * 60, minimum=60)
 WBS_STAFF_IDLE_SECONDS = envint("WBS_STAFF_IDLE_SECONDS", 30 * 60, minimum=60)
 WBS_STAFF_ABSOLUTE_SECONDS = envint("WBS_STAFF_ABSOLUTE_SECONDS", 8 * 60 * 60, minimum=60)
+# Staff pages warn this long before the idle limit (static/wbs/idle.js).
+WBS_IDLE_WARNING_SECONDS = envint("WBS_IDLE_WARNING_SECONDS", 2 * 60, minimum=10)
+WBS_DRAFT_COOKIE_NAME = "__Secure-wbs-draft" if HTTPS else "wbs-draft"
+# Text sent after a session expired is held (encrypted, key in the browser) this long.
+WBS_HELD_TEXT_HOURS = envint("WBS_HELD_TEXT_HOURS", 24, minimum=1)
 # The second half of the session keyring: a random key in its own cookie (see wbs/vault/keyring.py).
 WBS_KEYRING_COOKIE_NAME = "__Host-wbs-keyring" if HTTPS else "wbs-keyring"
 
@@ -245,6 +251,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
+# Our Indonesian date style (config/formats/id): the same in every screen and the admin.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

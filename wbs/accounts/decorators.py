@@ -21,7 +21,13 @@ def staff_required(*roles):
                 and request.session.get("wbs_kind") == "staff"
                 and request.keyring.has_private_key
             ):
-                return redirect("accounts:staff_login")
+                response = redirect("accounts:staff_login")
+                # A form sent after the session expired: the view may hold its text for the
+                # next log-in (wbs.cases.drafts) instead of dropping it.
+                keep = getattr(view, "on_expired_post", None)
+                if request.method == "POST" and keep is not None:
+                    keep(request, response, *args, **kwargs)
+                return response
             if roles and not user.roles.intersection(roles):
                 log.record(
                     verb="authz.denied",

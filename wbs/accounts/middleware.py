@@ -39,6 +39,9 @@ class SessionTimeoutMiddleware:
             ):
                 expired = True  # ended elsewhere: password/2FA change or an administrator
             if expired:
+                # Whose session it was: text they sent now is held for them alone
+                # (wbs.cases.drafts), not for whoever logs in next on this browser.
+                request.expired_user_id = getattr(user, "pk", None) if kind == "staff" else None
                 logout(request)
                 request.session_expired = True
                 request._keyring_cookie = ""

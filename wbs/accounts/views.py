@@ -6,12 +6,14 @@ import base64
 import time
 
 import segno
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import login as django_login
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -86,7 +88,9 @@ def staff_login(request):
             kr.Keyring(user_id=user.pk, private_key=step.private_key, signing_key=step.signing_key),
         )
         return _second_factor(user)
-    return form_page(request, "accounts/login.html", {"form": form})
+    # Text sent after the session expired waits for this log-in (wbs.cases.drafts).
+    held_text = settings.WBS_DRAFT_COOKIE_NAME in request.COOKIES
+    return form_page(request, "accounts/login.html", {"form": form, "held_text": held_text})
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,6 +228,15 @@ def staff_otp_enroll(request):
         return redirect("cases:home")
     context = {"form": form, "qr": qr, "secret": secret, "failed": False}
     return render(request, "accounts/otp_enroll.html", context)
+
+
+@staff_required()
+@require_GET
+def still_here(request):
+    """The idle warning's "Stay logged in": a request that counts as activity, no more."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -80,3 +80,33 @@ class Outcome(models.TextChoices):
     REFERRED = "dilimpahkan", _("Referred")
     INCOMPLETE = "tidak_lengkap", _("Closed as incomplete")
     REJECTED = "ditolak", _("Rejected at verification")
+
+
+# The parts of the Laporan Hasil Pengaduan, in the letter's order: (key, heading). The form's
+# field for the findings is `text` (wbs.cases.forms.ResultForm).
+RESULT_SECTIONS = (
+    ("dasar", _("Basis")),
+    ("uraian", _("Brief description of the complaint")),
+    ("hasil", _("Findings of the examination")),
+    ("kesimpulan", _("Conclusion")),
+    ("rekomendasi", _("Recommendations")),
+)
+_FORM_FIELD = {"hasil": "text"}
+
+
+def result_content(data: dict) -> dict:
+    """The sealed value of a Laporan Hasil from the form's cleaned data."""
+    return {key: (data.get(_FORM_FIELD.get(key, key)) or "").strip() for key, _h in RESULT_SECTIONS}
+
+
+def result_parts(content: dict) -> list[tuple]:
+    """(heading, text) of each part that has text, in the letter's order."""
+    return [(heading, content[key]) for key, heading in RESULT_SECTIONS if content.get(key)]
+
+
+def result_sections(value) -> dict:
+    """The parts of a stored Laporan Hasil; one made as a single text (before the parts) is
+    its findings."""
+    if isinstance(value, dict):
+        return {key: str(value.get(key) or "") for key, _h in RESULT_SECTIONS}
+    return {key: (str(value or "") if key == "hasil" else "") for key, _h in RESULT_SECTIONS}

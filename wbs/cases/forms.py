@@ -139,7 +139,16 @@ class FollowUpForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    text = _text(_("Laporan Hasil Pengaduan (summary of findings and recommendations)"), rows=10)
+    """The Laporan Hasil Pengaduan in the parts of the letter (wbs.cases.choices
+    RESULT_SECTIONS). The findings keep the field name `text` of the one-box form before it."""
+
+    dasar = _text(
+        _("Basis (leave empty to cite the Surat Tugas of the follow-up)"), required=False, rows=2
+    )
+    uraian = _text(_("Brief description of the complaint"), required=False, rows=3)
+    text = _text(_("Findings of the examination"), rows=8)
+    kesimpulan = _text(_("Conclusion"), rows=3)
+    rekomendasi = _text(_("Recommendations"), required=False, rows=3)
     attachments = MultipleFileField(label=_("Document (optional)"))
 
 
@@ -156,6 +165,15 @@ class CompleteForm(forms.Form):
         required=False,
         rows=5,
     )
+
+
+def action_form(action: str, *args, report=None, **kwargs):
+    """The form of a workflow step. Its ids carry the step's name: the case page shows several
+    steps' forms, and their fields (message, notes) share names."""
+    form_class = ACTION_FORMS[action]
+    if action == "forward":
+        kwargs["report"] = report
+    return form_class(*args, auto_id=f"id_{action}_%s", **kwargs)
 
 
 ACTION_FORMS = {
@@ -190,9 +208,17 @@ class ReviewForm(forms.Form):
 class StaffMessageForm(forms.Form):
     body = _text(_("Message to the reporter"), rows=4)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_message_%s")  # the note's box is `body` too
+        super().__init__(*args, **kwargs)
+
 
 class NoteForm(forms.Form):
     body = _text(_("Internal note (never shown to the reporter)"), rows=3)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
 
 
 class IdentityRequestForm(forms.Form):

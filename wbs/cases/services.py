@@ -11,6 +11,7 @@ from wbs.audit import log
 from wbs.vault.uploads import check_uploads
 
 from . import notifications, versioning
+from .choices import result_parts, result_sections
 from .evidence import removing_on_failure, store_attachment
 from .models import (
     Attachment,
@@ -208,7 +209,8 @@ def open_result(keyring, report: Report) -> dict | None:
     )
     if result is None:
         return None
-    return {"row": result, "text": result.text.open(keyring)}
+    content = result_sections(result.text.open(keyring))
+    return {"row": result, "content": content, "parts": result_parts(content)}
 
 
 def open_screenings(keyring, report: Report) -> list[dict]:

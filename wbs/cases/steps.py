@@ -15,6 +15,7 @@ from wbs.directory import workdays
 from wbs.directory.models import DeadlineRule
 from wbs.vault import grants, listings
 
+from .choices import result_content
 from .models import (
     FollowUp,
     FollowUpDecision,
@@ -230,7 +231,7 @@ def submit_result(report, actor, keyring, data, today):
     result.submitted_on = today
     result.verified_by = result.verified_on = None
     result.approved_by = result.approved_on = None
-    result.text.seal(keyring, data["text"])
+    result.text.seal(keyring, result_content(data))
     if data.get("attachment") is not None:
         result.attachment = data["attachment"]
     result.save()

@@ -24,7 +24,7 @@ from wbs.directory.models import MessageTemplate
 from wbs.vault import grants
 from wbs.vault.uploads import UploadProblem
 
-from . import evidence, guidance, identity, inbox, sealing, services, versioning, workflow
+from . import drafts, evidence, guidance, identity, inbox, sealing, services, versioning, workflow
 from . import forms as case_forms
 from .choices import OPEN_STATUSES
 from .models import Attachment, public_timeline
@@ -54,6 +54,8 @@ class CachedCountPaginator(Paginator):
 @staff_required()
 @require_GET
 def home(request):
+    if back := drafts.resume(request):
+        return back  # to the text sent after the session expired
     if inbox.may_use_inbox(request.user):
         return redirect("cases:inbox")
     if request.user.has_role(Role.PEMBINA):
@@ -210,12 +212,10 @@ def _case_context(request, report, **extra):
             }
         )
         for transition in workflow.allowed_actions(report, user):
-            form_class = case_forms.ACTION_FORMS[transition.action]
-            kwargs = {"report": report} if transition.action == "forward" else {}
             context["actions"].append(transition)
             context["forms"][transition.action] = extra.pop(
                 f"form_{transition.action}", None
-            ) or form_class(**kwargs)
+            ) or case_forms.action_form(transition.action, report=report)
         context["can_write"] = services.may_write(user, report)
         context["can_edit_review"] = services.may_edit_review(user, report)
         if context["can_edit_review"]:
@@ -237,18 +237,25 @@ def case(request, number):
     report = inbox.report_for(request, number)
     log.record(verb="case.viewed", actor=request.user, target=report)
     news_since = services.reporter_news_seen(request.user, request.keyring, report)
-    return render(request, "cases/case.html", _case_context(request, report, news_since=news_since))
+    restored = drafts.restore(request, report)
+    response = render(
+        request,
+        "cases/case.html",
+        _case_context(request, report, news_since=news_since, **restored),
+    )
+    if restored:
+        drafts.forget(response)
+    return response
 
 
 @staff_required(*CASE_ROLES)
 @require_POST
+@drafts.keeps_typed_text("action")
 def action(request, number, action):
     report = inbox.report_for(request, number, need_key=True)
-    form_class = case_forms.ACTION_FORMS.get(action)
-    if form_class is None:
+    if action not in case_forms.ACTION_FORMS:
         raise Http404
-    kwargs = {"report": report} if action == "forward" else {}
-    form = form_class(request.POST, request.FILES, **kwargs)
+    form = case_forms.action_form(action, request.POST, request.FILES, report=report)
     if not form.is_valid():
         return _case_error(request, report, action, form)
     data = dict(form.cleaned_data)
@@ -268,8 +275,8 @@ def action(request, number, action):
         form.add_error(None, exc.message)
         return _case_error(request, report, action, form)
     except UploadProblem as problem:
-        for text in problem.messages:
-            form.add_error(None, text)
+        for text in problem.messages:  # the file field is the place; else the form's top
+            form.add_error("attachments" if "attachments" in form.fields else None, text)
         return _case_error(request, report, action, form)
     messages.success(request, _("Saved: %(step)s.") % {"step": workflow.TRANSITIONS[action].label})
     return redirect("cases:case", number=report.registration_number)
@@ -286,6 +293,7 @@ def _case_error(request, report, action, form):
 
 @staff_required(Role.VERIFIKATOR, Role.PENELAAH, Role.INSPEKTUR)
 @require_POST
+@drafts.keeps_typed_text("message")
 def message(request, number):
     report = inbox.report_for(request, number, need_key=True)
     form = case_forms.StaffMessageForm(request.POST)
@@ -305,6 +313,7 @@ def message(request, number):
 
 @staff_required(*CASE_ROLES)
 @require_POST
+@drafts.keeps_typed_text("note")
 def note(request, number):
     report = inbox.report_for(request, number, need_key=True)
     form = case_forms.NoteForm(request.POST)
@@ -318,6 +327,7 @@ def note(request, number):
 
 @staff_required(Role.PENELAAH)
 @require_POST
+@drafts.keeps_typed_text("review")
 def review(request, number):
     report = inbox.report_for(request, number, need_key=True)
     if not services.may_edit_review(request.user, report):

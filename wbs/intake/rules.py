@@ -14,6 +14,7 @@ from wbs.cases.models import IdentityMode
 # Django's own text, translated by this project's catalogue (which takes precedence over
 # Django's): every form and the API say "Isian ini wajib diisi." for a missing field.
 MSG_REQUIRED = _("This field is required.")
+IDENTITY_FIELDS = ("identity_name", "identity_nip", "identity_unit", "identity_contact")
 MSG_NO_ACCUSED = _("Name at least one reported person (terlapor).")
 MSG_ACCUSED_NAME = _("Give the name (or what you know of it) of this person.")
 MSG_DECLARATION = _("Please tick the declaration to send the report.")
@@ -49,6 +50,14 @@ def report_problems(data: dict) -> dict[str, str]:
         and not (data.get("identity_name") or "").strip()
     ):
         problems["identity_name"] = _("Give at least your name, or choose anonymous.")
+    if data.get("identity_mode") == IdentityMode.ANONYMOUS and any(
+        (data.get(name) or "").strip() for name in IDENTITY_FIELDS
+    ):
+        # Never drop what the reporter typed without a word: they choose.
+        problems["identity_mode"] = _(
+            "You chose Anonymous but filled in your identity. Empty the identity fields to stay "
+            "anonymous, or choose Confidential to give it."
+        )
     if data.get("reported_elsewhere") and not (data.get("reported_elsewhere_to") or "").strip():
         problems["reported_elsewhere_to"] = _("Say where you reported it.")
     return problems

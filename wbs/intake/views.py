@@ -102,6 +102,8 @@ def report_new(request):
             uploads = check_uploads(form.cleaned_data["attachments"])
         except UploadProblem as problem:
             upload_problems = problem.messages
+            for text in upload_problems:  # at the file field too, not only in the summary
+                form.add_error("attachments", text)
     if not (form_ok and formset_ok) or upload_problems:
         return _report_form(
             request,
@@ -310,6 +312,8 @@ def status_evidence(request, report_id=None):
                 uploads = check_uploads(files, already_stored_bytes=already)
             except UploadProblem as problem:
                 problems = problem.messages
+                for text in problems:  # at the file field as well as in the notice
+                    form.add_error("attachments", text)
             else:
                 services.add_reporter_evidence(
                     request.keyring, report, uploads, form.cleaned_data["note"]

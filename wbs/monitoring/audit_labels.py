@@ -45,6 +45,7 @@ LABELS = {
     "attachment.refused_by_antivirus": _("File refused by the antivirus"),
     "document.exported": _("Document downloaded (PDF)"),
     "document.receipt": _("Receipt downloaded"),
+    "document.issued": _("Numbered letter issued"),
     "export.recap": _("Recap exported"),
     "export.register": _("Register exported"),
     "identity.viewed": _("Reporter identity opened"),

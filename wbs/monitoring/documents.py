@@ -14,23 +14,27 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from wbs.cases.choices import RESULT_SECTIONS
+from wbs.directory.formats import nip_grouped, rupiah, tanggal
 from wbs.directory.models import DeadlineRule, OrganisationProfile
 
 from .letters import (
     BOLD,
     CENTER,
+    HEADING,
     SMALL,
+    TEXT_WIDTH,
     TITLE,
+    approval_signatures,
     build,
+    closing,
     fields_table,
     head_signature,
+    in_words,
+    lampiran,
     letter_head,
     letter_number,
-    nip_grouped,
     para,
-    rupiah,
-    tanggal,
-    user_signature,
 )
 
 __all__ = [
@@ -48,38 +52,22 @@ __all__ = [
 # --- the documents --------------------------------------------------------------------------
 
 
-NUMBER_WORDS = [
-    "nol",
-    "satu",
-    "dua",
-    "tiga",
-    "empat",
-    "lima",
-    "enam",
-    "tujuh",
-    "delapan",
-    "sembilan",
-    "sepuluh",
-    "sebelas",
-]
-
-
 def _verification_days() -> str:
     """“3 (tiga) hari kerja” from the deadline table, as letters write numbers."""
     rule = DeadlineRule.objects.filter(stage=DeadlineRule.Stage.VERIFICATION).first()
     days = rule.days if rule else 3
     unit = rule.get_unit_display() if rule else "hari kerja"
-    words = f" ({NUMBER_WORDS[days]})" if days < len(NUMBER_WORDS) else ""
-    return f"{days}{words} {unit}"
+    return f"{in_words(days)} {unit}"
 
 
-def receipt_pdf(report, *, access_code: str | None = None) -> bytes:
-    """Tanda Terima Pengaduan for the reporter: number and date; the Kode Akses only when the
-    reporter asks for it."""
+def receipt_pdf(report, *, number: str, access_code: str | None = None) -> bytes:
+    """Tanda Terima Pengaduan for the reporter: its own Nomor, the registration number and
+    date; the Kode Akses only when the reporter asks for it."""
     profile = OrganisationProfile.get()
     story = [
         para("TANDA TERIMA PENGADUAN", TITLE),
         para("Whistleblowing System", CENTER),
+        para(f"Nomor: {number}", CENTER),
         Spacer(1, 8 * mm),
         para(
             f"{profile.office_name.title()} {profile.government_name.title()} telah menerima "
@@ -137,11 +125,6 @@ def _case_heading(title: str, report, rows: list[tuple[str, str]]) -> list:
     ]
 
 
-def _two_signatures(left: tuple, right: tuple) -> Table:
-    """Two signature blocks side by side: (user, role title) each."""
-    return Table([[user_signature(*left), user_signature(*right)]], colWidths=[82 * mm, 82 * mm])
-
-
 VERIFICATION_CHECKS = (
     ("complete_4w1h", "Unsur 4W+1H lengkap"),
     ("has_evidence", "Bukti permulaan ada"),
@@ -156,7 +139,7 @@ def _verification(screening: dict | None) -> list:
     if screening is None:
         return []
     row = screening["row"]
-    lines = [para("Hasil Verifikasi", BOLD)]
+    lines = [para("Hasil Verifikasi", HEADING)]
     for name, label in VERIFICATION_CHECKS:
         lines.append(para(f"{label}: {'ya' if getattr(row, name) else 'tidak'}"))
     if screening.get("override"):
@@ -170,13 +153,20 @@ def _verification(screening: dict | None) -> list:
     return [*lines, Spacer(1, 3 * mm)]
 
 
-def review_pdf(report, review: dict, number: str, *, verification: dict | None = None) -> bytes:
-    """Lembar Telaahan: the verification at the forward, the approved telaahan and its
-    approval."""
+def review_pdf(
+    report,
+    review: dict,
+    number: str,
+    *,
+    verification: dict | None = None,
+    attachments: int = 0,
+) -> bytes:
+    """Lembar Telaahan: the verification at the forward, the approved telaahan, made by the
+    Penelaah and approved by the Inspektur. Its Lampiran are the report's evidence files."""
     row, content = review["review"], review["content"] or {}
     day = row.decided_on or timezone.localdate()
     story = [
-        *letter_head(number, "Lembar Telaahan atas Pengaduan", day),
+        *letter_head(number, "Lembar Telaahan atas Pengaduan", day, lampiran=lampiran(attachments)),
         *_case_heading("LEMBAR TELAAHAN", report, [("Versi telaahan", str(row.version))]),
         Spacer(1, 4 * mm),
         *_verification(verification),
@@ -189,52 +179,70 @@ def review_pdf(report, review: dict, number: str, *, verification: dict | None =
         ("E. Dasar Hukum", "dasar_hukum"),
         ("F. Rekomendasi", "rekomendasi"),
     ):
-        story += [para(title, BOLD), para(content.get(key, "")), Spacer(1, 3 * mm)]
+        story += [para(title, HEADING), para(content.get(key, "")), Spacer(1, 3 * mm)]
     approval = (
         f"Disetujui oleh {row.decided_by.full_name or row.decided_by.username} pada "
         f"{tanggal(row.decided_on)}."
         if row.decided_by and row.decided_on
         else "Belum disetujui."
     )
-    story += [
-        para(approval),
-        Spacer(1, 6 * mm),
-        _two_signatures((row.author, "Penelaah"), (row.decided_by, "Inspektur")),
-    ]
+    story.append(
+        closing(
+            para(approval),
+            Spacer(1, 6 * mm),
+            approval_signatures(
+                (row.author, "Penelaah"), (row.decided_by, "Inspektur"), day=row.decided_on
+            ),
+        )
+    )
     return build(story, "Lembar Telaahan")
 
 
-def result_pdf(report, result: dict, follow_up: dict | None, number: str) -> bytes:
-    """Laporan Hasil Pengaduan."""
+def _surat_tugas(details: dict) -> str:
+    if not details.get("surat_tugas_number"):
+        return ""
+    return (
+        f"Surat Tugas Nomor {details['surat_tugas_number']} tanggal "
+        f"{_date_text(details.get('surat_tugas_date'))}"
+    )
+
+
+def result_pdf(
+    report, result: dict, follow_up: dict | None, number: str, *, attachments: int = 0
+) -> bytes:
+    """Laporan Hasil Pengaduan in its parts (dasar, uraian singkat, hasil pemeriksaan,
+    kesimpulan, rekomendasi), signed by the official who made it and approved by the
+    Inspektur. Its Lampiran is the document uploaded with it."""
     row = result["row"]
+    content = result["content"]
     day = row.approved_on or row.submitted_on
     decision = follow_up["row"].get_decision_display() if follow_up else "-"
     details = (follow_up or {}).get("details") or {}
     story = [
-        *letter_head(number, "Laporan Hasil Pengaduan", day),
+        *letter_head(number, "Laporan Hasil Pengaduan", day, lampiran=lampiran(attachments)),
         *_case_heading(
             "LAPORAN HASIL PENGADUAN",
             report,
             [
                 ("Tindak lanjut", str(decision)),
-                (
-                    "Surat Tugas",
-                    f"{details.get('surat_tugas_number')} tanggal "
-                    f"{_date_text(details.get('surat_tugas_date'))}"
-                    if details.get("surat_tugas_number")
-                    else "-",
-                ),
                 ("Hasil", report.get_outcome_display() if report.outcome else "Dalam proses"),
             ],
         ),
         Spacer(1, 4 * mm),
-        para("Uraian Hasil", BOLD),
-        para(result["text"]),
-        Spacer(1, 4 * mm),
-        para(_status_line(row)),
-        Spacer(1, 6 * mm),
-        _two_signatures((row.verified_by, "Verifikator"), (row.approved_by, "Inspektur")),
     ]
+    texts = {**content, "dasar": content.get("dasar") or _surat_tugas(details)}
+    for letter, (key, heading) in zip("ABCDE", RESULT_SECTIONS, strict=True):
+        story += [para(f"{letter}. {heading}", HEADING), para(texts.get(key) or "-")]
+        story.append(Spacer(1, 3 * mm))
+    story.append(
+        closing(
+            para(_status_line(row)),
+            Spacer(1, 6 * mm),
+            approval_signatures(
+                (row.submitted_by, "Penelaah"), (row.approved_by, "Inspektur"), day=day
+            ),
+        )
+    )
     return build(story, "Laporan Hasil Pengaduan")
 
 
@@ -270,8 +278,16 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
     """Rekapitulasi Penanganan Pengaduan for a period (Wali Kota, MCP evidence)."""
 
     def grid(header, rows):
+        # Column widths from the text box: a table never runs into the right margin.
+        widths = (
+            [TEXT_WIDTH * 0.7, TEXT_WIDTH * 0.3]
+            if len(header) == 2
+            else [TEXT_WIDTH / len(header)] * len(header)
+        )
         table = Table(
-            [[para(h, BOLD) for h in header]] + [[para(c) for c in r] for r in rows], repeatRows=1
+            [[para(h, BOLD) for h in header]] + [[para(c) for c in r] for r in rows],
+            colWidths=widths,
+            repeatRows=1,
         )
         table.setStyle(
             TableStyle(
@@ -290,7 +306,7 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
         para("MELALUI WHISTLEBLOWING SYSTEM", TITLE),
         para(f"Periode: {period}", CENTER),
         Spacer(1, 6 * mm),
-        para("Tabel 1 Data Pengaduan yang Diterima dan Ditindaklanjuti", BOLD),
+        para("Tabel 1 Data Pengaduan yang Diterima dan Ditindaklanjuti", HEADING),
         grid(
             [
                 "Tahun",
@@ -306,7 +322,7 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
     for number_, (title, header, key) in enumerate(RECAP_COUNT_TABLES, start=2):
         counts = data[key]
         story += [
-            para(f"Tabel {number_} Pengaduan menurut {title}", BOLD),
+            para(f"Tabel {number_} Pengaduan menurut {title}", HEADING),
             grid(
                 [header, "Jumlah"],
                 [[str(r["label"]), r["text"]] for r in counts["rows"]]
@@ -314,13 +330,15 @@ def recap_pdf(data: dict, *, period: str, number: str, day: datetime.date) -> by
             ),
             Spacer(1, 5 * mm),
         ]
-    story += [
-        para(
-            "Ditindaklanjuti: pengaduan yang diteruskan untuk ditelaah atau tahap sesudahnya, "
-            "serta pengaduan yang ditolak dan dilimpahkan kepada instansi yang berwenang.",
-            SMALL,
-        ),
-        Spacer(1, 8 * mm),
-        head_signature(day),
-    ]
+    story.append(
+        closing(
+            para(
+                "Ditindaklanjuti: pengaduan yang diteruskan untuk ditelaah atau tahap sesudahnya, "
+                "serta pengaduan yang ditolak dan dilimpahkan kepada instansi yang berwenang.",
+                SMALL,
+            ),
+            Spacer(1, 8 * mm),
+            head_signature(day),
+        )
+    )
     return build(story, "Rekapitulasi Penanganan Pengaduan")

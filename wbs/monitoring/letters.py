@@ -1,13 +1,13 @@
 """The parts of an Indonesian official letter (naskah dinas) as ReportLab flowables: the kop
-surat from the organisation profile, the letter head (Nomor, Sifat, Lampiran, Hal), signature
-blocks with NIP, letter numbers, and how dates, NIPs and Rupiah are written."""
+surat from the organisation profile (first page only, with the lambang the administrator
+uploaded), the letter head (Nomor, Sifat, Lampiran, Hal), signature blocks with NIP kept with
+the text they close and inside the margins, letter numbers, and how dates, NIPs and Rupiah are
+written."""
 
 import datetime
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -15,39 +15,33 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from wbs.directory.formats import nip_grouped, tanggal
 from wbs.directory.models import OrganisationProfile
 
 from .models import DocumentCounter
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-LOGO = Path(settings.BASE_DIR) / "static" / "wbs" / "kop-logo.png"
-TOP_MARGIN = 52 * mm
+TOP_MARGIN = 52 * mm  # first page: below the kop surat
+LATER_TOP_MARGIN = 20 * mm
+LEFT_MARGIN, RIGHT_MARGIN, BOTTOM_MARGIN = 22 * mm, 20 * mm, 20 * mm
+TEXT_WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN  # 168 mm: every table fits in it
 
 _styles = getSampleStyleSheet()
 BODY = ParagraphStyle(
     "body", parent=_styles["Normal"], fontName="Times-Roman", fontSize=11.5, leading=15
 )
 BOLD = ParagraphStyle("bold", parent=BODY, fontName="Times-Bold")
+# A heading never ends a page: it stays with the paragraph or table it names.
+HEADING = ParagraphStyle("heading", parent=BOLD, keepWithNext=1)
 TITLE = ParagraphStyle(
     "title",
     parent=BODY,
@@ -61,23 +55,30 @@ CENTER = ParagraphStyle("center", parent=BODY, alignment=TA_CENTER)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9.5, leading=12)
 
 
-def tanggal(day: datetime.date) -> str:
-    """17 Agustus 2025 (documents spell the month out)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+NUMBER_WORDS = [
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
 
 
-def nip_grouped(nip: str) -> str:
-    """19850715201001 1 003 → 19850715 201001 1 003."""
-    digits = "".join(ch for ch in nip or "" if ch.isdigit())
-    if len(digits) != 18:
-        return nip or "-"
-    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+def in_words(number: int) -> str:
+    """3 → "3 (tiga)", as letters write small numbers."""
+    return f"{number} ({NUMBER_WORDS[number]})" if 0 <= number < len(NUMBER_WORDS) else str(number)
 
 
-def rupiah(value: int | None) -> str:
-    if value is None:
-        return "-"
-    return "Rp" + f"{value:,}".replace(",", ".")
+def lampiran(count: int) -> str:
+    """The Lampiran line of the letter head: "-" or "2 (dua) berkas"."""
+    return f"{in_words(count)} berkas" if count else "-"
 
 
 def letter_number(kind: str, classification: str, day: datetime.date | None = None) -> str:
@@ -98,30 +99,41 @@ def para(text: str, style=BODY) -> Paragraph:
     return Paragraph(safe, style)
 
 
-def _logo(profile: OrganisationProfile) -> ImageReader:
-    """The uploaded logo (any storage backend), or the bundled emblem."""
+def _logo(profile: OrganisationProfile) -> ImageReader | None:
+    """The lambang the administrator uploaded (any storage backend). Without one the kop has
+    no emblem: a letter never carries the application's icon as if it were the city's."""
     if profile.logo:
         try:
             with profile.logo.open("rb") as fh:
                 return ImageReader(io.BytesIO(fh.read()))
         except (OSError, ValueError):
-            pass
-    return ImageReader(str(LOGO))
+            return None
+    return None
+
+
+def _page_number(canvas, doc):
+    canvas.saveState()
+    canvas.setFont("Times-Roman", 8)
+    canvas.drawRightString(A4[0] - RIGHT_MARGIN, 10 * mm, f"Halaman {doc.page}")
+    canvas.restoreState()
 
 
 def _kop(canvas, doc, profile: OrganisationProfile):
+    """The kop surat, on the first page only."""
     width, height = A4
     canvas.saveState()
-    canvas.drawImage(
-        _logo(profile),
-        20 * mm,
-        height - 42 * mm,
-        width=22 * mm,
-        height=26 * mm,
-        preserveAspectRatio=True,
-        mask="auto",
-    )
-    center = width / 2 + 10 * mm
+    logo = _logo(profile)
+    if logo is not None:
+        canvas.drawImage(
+            logo,
+            20 * mm,
+            height - 40 * mm,
+            width=22 * mm,
+            height=26 * mm,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+    center = width / 2 + (10 * mm if logo is not None else 0)
     canvas.setFont("Times-Bold", 15)
     canvas.drawCentredString(center, height - 20 * mm, profile.government_name.upper())
     canvas.setFont("Times-Bold", 17)
@@ -142,37 +154,55 @@ def _kop(canvas, doc, profile: OrganisationProfile):
     canvas.line(18 * mm, height - 41 * mm, width - 18 * mm, height - 41 * mm)
     canvas.setLineWidth(0.7)
     canvas.line(18 * mm, height - 42.3 * mm, width - 18 * mm, height - 42.3 * mm)
-    canvas.setFont("Times-Roman", 8)
-    canvas.drawRightString(width - 18 * mm, 10 * mm, f"Halaman {doc.page}")
     canvas.restoreState()
+    _page_number(canvas, doc)
+
+
+def _frame(top: float, name: str) -> Frame:
+    # No frame padding: the text box is exactly the page minus the margins, so a table as
+    # wide as TEXT_WIDTH stays inside the printable area.
+    return Frame(
+        LEFT_MARGIN,
+        BOTTOM_MARGIN,
+        TEXT_WIDTH,
+        A4[1] - top - BOTTOM_MARGIN,
+        id=name,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
 
 
 def build(story: list, title: str) -> bytes:
     profile = OrganisationProfile.get()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=20 * mm,
-        topMargin=TOP_MARGIN,
-        bottomMargin=20 * mm,
         title=title,
         author=profile.office_name.title(),
         creator="WBS",
         subject=title,
     )
-
-    def page(canvas, doc):
-        _kop(canvas, doc, profile)
-
-    doc.build(story, onFirstPage=page, onLaterPages=page)
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "first",
+                [_frame(TOP_MARGIN, "first")],
+                onPage=lambda canvas, doc: _kop(canvas, doc, profile),
+                autoNextPageTemplate="later",
+            ),
+            PageTemplate("later", [_frame(LATER_TOP_MARGIN, "later")], onPage=_page_number),
+        ]
+    )
+    doc.build(story)
     return buffer.getvalue()
 
 
 def fields_table(rows: list[tuple[str, str]]) -> Table:
     table = Table(
-        [[para(k), para(":"), para(v)] for k, v in rows], colWidths=[45 * mm, 4 * mm, 115 * mm]
+        [[para(k), para(":"), para(v)] for k, v in rows], colWidths=[45 * mm, 4 * mm, 119 * mm]
     )
     table.setStyle(
         TableStyle(
@@ -205,19 +235,27 @@ def letter_head(
                     para(f"{profile.city}, {tanggal(day)}"),
                 ]
             ],
-            colWidths=[105 * mm, 60 * mm],
+            colWidths=[105 * mm, 63 * mm],
             style=TableStyle(
-                [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    # The nested table pads its own first row: the date stands on Nomor's line.
+                    ("TOPPADDING", (0, 0), (0, 0), 0),
+                    ("TOPPADDING", (1, 0), (1, 0), 3),
+                ]
             ),
         ),
         Spacer(1, 6 * mm),
     ]
 
 
-def signature(jabatan: str, name: str, pangkat: str, nip: str, *, place_date: str = ""):
-    lines = []
-    if place_date:
-        lines.append(para(place_date))
+def signature_lines(
+    jabatan: str, name: str, pangkat: str, nip: str, *, above: tuple[str, ...] = ()
+) -> list:
+    """One signature block: what stands above (place and date, "Mengetahui,"), the jabatan,
+    room to sign, the name, the pangkat and the NIP."""
+    lines = [para(text) for text in above if text]
     lines += [
         para(jabatan),
         Spacer(1, 18 * mm),
@@ -226,27 +264,68 @@ def signature(jabatan: str, name: str, pangkat: str, nip: str, *, place_date: st
     if pangkat:
         lines.append(para(pangkat))
     lines.append(para(f"NIP. {nip_grouped(nip)}"))
+    return lines
+
+
+def _blocks(left: list | None, right: list) -> Table:
+    half = TEXT_WIDTH / 2
     return Table(
-        [["", lines]],
-        colWidths=[85 * mm, 80 * mm],
-        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        [[left or "", right]],
+        colWidths=[half, half],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+
+
+def signature(jabatan: str, name: str, pangkat: str, nip: str, *, place_date: str = ""):
+    """A single signature block on the right half."""
+    return _blocks(None, signature_lines(jabatan, name, pangkat, nip, above=(place_date,)))
+
+
+def head_lines(*, above: tuple[str, ...] = ()) -> list:
+    profile = OrganisationProfile.get()
+    return signature_lines(
+        profile.head_title, profile.head_name, profile.head_rank, profile.head_nip, above=above
     )
 
 
 def head_signature(day: datetime.date):
     profile = OrganisationProfile.get()
-    return signature(
-        profile.head_title,
-        profile.head_name,
-        profile.head_rank,
-        profile.head_nip,
-        place_date=f"{profile.city}, {tanggal(day)}",
+    return _blocks(None, head_lines(above=(f"{profile.city}, {tanggal(day)}",)))
+
+
+def user_lines(user, role_title: str, *, above: tuple[str, ...] = ()) -> list:
+    if user is None:
+        return signature_lines(role_title, "", "", "", above=above)
+    return signature_lines(
+        user.jabatan or role_title,
+        user.full_name or user.username,
+        user.pangkat,
+        user.nip,
+        above=above,
     )
 
 
 def user_signature(user, role_title: str):
-    if user is None:
-        return signature(role_title, "", "", "")
-    return signature(
-        user.jabatan or role_title, user.full_name or user.username, user.pangkat, user.nip
+    return _blocks(None, user_lines(user, role_title))
+
+
+def approval_signatures(maker: tuple, approver: tuple, *, day: datetime.date | None) -> Table:
+    """The SOP's two signers: "Mengetahui/Menyetujui," the approving official on the left, the
+    official who made the document on the right under the place and date."""
+    profile = OrganisationProfile.get()
+    place_date = f"{profile.city}, {tanggal(day)}" if day else ""
+    return _blocks(
+        user_lines(*approver, above=("Mengetahui/Menyetujui,",)),
+        user_lines(*maker, above=(place_date or " ",)),
     )
+
+
+def closing(*flowables) -> KeepTogether:
+    """The closing text and the signatures under it, never split across pages."""
+    return KeepTogether(list(flowables))

@@ -28,17 +28,22 @@ class DocumentCounter(models.Model):
 
 
 class IssuedDocument(models.Model):
-    """A numbered document that was issued (case documents keep their number)."""
+    """A numbered document that was issued: it keeps its number. A case document (Tanda Terima,
+    Lembar Telaahan, Laporan Hasil) is one per report and kind; a recap is one per period and
+    filter (`key`) and keeps the very letter that was issued (`content`: counts only, never
+    report text), so downloading it again gives the same letter."""
 
     kind = models.CharField(max_length=20)
     report = models.ForeignKey(
         "cases.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    key = models.CharField(max_length=200, blank=True, default="")
     number = models.CharField(max_length=80)
     issued_on = models.DateField(auto_now_add=True)
     issued_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    content = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -46,7 +51,12 @@ class IssuedDocument(models.Model):
                 fields=["report", "kind"],
                 condition=models.Q(report__isnull=False),
                 name="one_number_per_report_document",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(report__isnull=True) & ~models.Q(key=""),
+                name="one_number_per_issued_letter",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,18 +3,19 @@ holders only."""
 
 import functools
 
+from django.db import transaction
 from django.utils import timezone, translation
 
 from wbs.audit import log
 from wbs.cases import services as case_services
 from wbs.cases.inbox import visible_reports
-from wbs.cases.models import Report, ReviewVersion
+from wbs.cases.models import Attachment, Report, ReviewVersion
 from wbs.directory.models import OrganisationProfile
 from wbs.vault import access
 
 from . import dashboard, documents, exports
 from .figures import Filters
-from .models import IssuedDocument
+from .models import DocumentCounter, IssuedDocument
 
 
 def in_indonesian(function):
@@ -48,25 +49,80 @@ def period_label(filters: Filters) -> str:
     return "Seluruh periode"
 
 
-@in_indonesian
-def recap(filters: Filters, *, fmt: str, user=None) -> tuple[bytes, str]:
-    """The recap for a period as PDF or XLSX (exact counts: for the Inspektur and the
-    Penanggung Jawab, the Wali Kota and the KPK's MCP evidence). Audited."""
-    profile = OrganisationProfile.get()
-    data = dashboard.build(filters, suppress=False, threshold=profile.small_count_threshold)
-    period = period_label(filters)
-    today = timezone.localdate()
-    if fmt == "pdf":
-        number = documents.letter_number("recap", profile.classification_recap, today)
-        content = documents.recap_pdf(data, period=period, number=number, day=today)
-        IssuedDocument.objects.create(kind="recap", number=number, issued_by=user)
-    else:
-        number = ""
-        content = exports.recap_xlsx(data, period=period)
-    log.record(
-        verb="export.recap", actor=user, payload={"format": fmt, "period": period, "number": number}
+DRAFT_NUMBER = "(konsep — belum diterbitkan)"
+
+
+def recap_key(filters: Filters) -> str:
+    """Which recap a letter is: its period and filters."""
+    return "|".join(
+        str(getattr(filters, name) or "")
+        for name in ("date_from", "date_to", "category_id", "unit_id", "wilayah_id")
     )
-    return content, f"rekapitulasi-pengaduan-{_slug(period)}.{fmt}"
+
+
+def issued_recap(filters: Filters) -> IssuedDocument | None:
+    return IssuedDocument.objects.filter(kind="recap", report=None, key=recap_key(filters)).first()
+
+
+@in_indonesian
+def recap(filters: Filters, *, fmt: str, user=None, issue: bool = False) -> tuple[bytes, str]:
+    """The recap for a period as PDF or XLSX (exact counts: for the Inspektur and the
+    Penanggung Jawab, the Wali Kota and the KPK's MCP evidence). Audited.
+
+    A numbered recap is issued by an explicit action (`issue`): it takes the next number once
+    and the letter is kept, so every later download of that period gives the same letter.
+    Until then the PDF is a konsep without a number."""
+    profile = OrganisationProfile.get()
+    period = period_label(filters)
+    filename = f"rekapitulasi-pengaduan-{_slug(period)}.{fmt}"
+    if fmt != "pdf":
+        data = dashboard.build(filters, suppress=False, threshold=profile.small_count_threshold)
+        log.record(verb="export.recap", actor=user, payload={"format": fmt, "period": period})
+        return exports.recap_xlsx(data, period=period), filename
+    issued = issued_recap(filters)
+    if issued is None:
+        today = timezone.localdate()
+        data = dashboard.build(filters, suppress=False, threshold=profile.small_count_threshold)
+        if not issue:
+            content = documents.recap_pdf(data, period=period, number=DRAFT_NUMBER, day=today)
+            log.record(
+                verb="export.recap",
+                actor=user,
+                payload={"format": fmt, "period": period, "number": ""},
+            )
+            return content, filename
+        issued = _issue_recap(filters, data, period, user, today, profile)
+    log.record(
+        verb="export.recap",
+        actor=user,
+        payload={"format": fmt, "period": period, "number": issued.number},
+    )
+    return bytes(issued.content), filename
+
+
+def _issue_recap(filters, data, period, user, today, profile) -> IssuedDocument:
+    with transaction.atomic():
+        # One issuer at a time per period: a double click does not take two numbers.
+        DocumentCounter.objects.select_for_update().get_or_create(
+            kind=profile.classification_recap, year=today.year
+        )
+        issued = issued_recap(filters)
+        if issued is not None:
+            return issued
+        number = documents.letter_number("recap", profile.classification_recap, today)
+        issued = IssuedDocument.objects.create(
+            kind="recap",
+            key=recap_key(filters),
+            number=number,
+            issued_by=user,
+            content=documents.recap_pdf(data, period=period, number=number, day=today),
+        )
+        log.record(
+            verb="document.issued",
+            actor=user,
+            payload={"document": "rekapitulasi", "period": period, "number": number},
+        )
+    return issued
 
 
 @in_indonesian
@@ -94,12 +150,22 @@ def _issued_number(report, kind: str, classification: str, user, day) -> str:
     decision), not of the first print — approved on 30 December, printed in January, it is
     still numbered in the year of its date."""
     issued = IssuedDocument.objects.filter(report=report, kind=kind).first()
-    if issued is None:
-        number = documents.letter_number(kind, classification, day)
-        issued = IssuedDocument.objects.create(
-            report=report, kind=kind, number=number, issued_by=user
-        )
+    if issued is not None:
+        return issued.number
+    with transaction.atomic():
+        # Lock the report's row: two downloads at once take one number, not two.
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        issued = IssuedDocument.objects.filter(report=report, kind=kind).first()
+        if issued is None:
+            number = documents.letter_number(kind, classification, day)
+            issued = IssuedDocument.objects.create(
+                report=report, kind=kind, number=number, issued_by=user
+            )
     return issued.number
+
+
+def _files(report, *purposes) -> int:
+    return Attachment.objects.filter(report=report, purpose__in=purposes).count()
 
 
 @in_indonesian
@@ -122,6 +188,7 @@ def review_document(keyring, report, user) -> tuple[bytes, str]:
         approved[0],
         number,
         verification=case_services.forwarding_screening(keyring, report),
+        attachments=_files(report, Attachment.Purpose.EVIDENCE, Attachment.Purpose.REVIEW),
     )
     log.record(
         verb="document.exported", actor=user, target=report, payload={"document": "lembar_telaahan"}
@@ -144,7 +211,11 @@ def result_document(keyring, report, user) -> tuple[bytes, str]:
     else:
         number = "(konsep — belum disetujui)"
     content = documents.result_pdf(
-        report, result, case_services.open_follow_up(keyring, report), number
+        report,
+        result,
+        case_services.open_follow_up(keyring, report),
+        number,
+        attachments=_files(report, Attachment.Purpose.RESULT),
     )
     log.record(
         verb="document.exported", actor=user, target=report, payload={"document": "laporan_hasil"}
@@ -159,7 +230,11 @@ def receipt_document(report, *, access_code: str | None = None) -> tuple[bytes, 
         opened = access.open_with_access_code(access_code)
         if opened is None or opened[0].pk != report.pk:
             access_code = None
-    content = documents.receipt_pdf(report, access_code=access_code)
+    profile = OrganisationProfile.get()
+    number = _issued_number(
+        report, "receipt", profile.classification_receipt, None, report.received_on
+    )
+    content = documents.receipt_pdf(report, number=number, access_code=access_code)
     log.record(verb="document.receipt", actor_kind="reporter", target=report)
     return content, f"tanda-terima-{report.registration_number}.pdf"
 

@@ -61,15 +61,24 @@ def dashboard_view(request):
             filters, suppress=suppress, threshold=profile.small_count_threshold
         ),
     )
-    return render(request, "monitoring/dashboard.html", {"form": form, "d": data})
+    issued = (
+        services.issued_recap(filters)
+        if request.user.has_role(Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
+        else None
+    )
+    return render(request, "monitoring/dashboard.html", {"form": form, "d": data, "issued": issued})
 
 
 @staff_required(Role.INSPEKTUR, Role.PENANGGUNG_JAWAB)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def recap(request):
+    """GET: the recap (the issued letter if this period has one, else a konsep without a
+    number); POST: issue the numbered letter for the period in the query string."""
     form = DashboardFilterForm(request.GET or None)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
-    content, filename = services.recap(form.filters(), fmt=fmt, user=request.user)
+    content, filename = services.recap(
+        form.filters(), fmt=fmt, user=request.user, issue=request.method == "POST"
+    )
     return file_response(content, filename, PDF if fmt == "pdf" else XLSX)
 
 

@@ -5,6 +5,8 @@ Grants and access codes point at the record whose keys they hold: the model name
 WBS_VAULT_REPORT_MODEL setting (the domain's report), so that they go when it goes. The vault
 imports no domain code; the setting is the one place the two meet."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -192,3 +194,17 @@ class ReporterVaultItem(models.Model):
 
     def __str__(self) -> str:
         return f"Vault item of user {self.user_id}"
+
+
+class HeldText(models.Model):
+    """Text a staff member sent after their session had expired, kept until they log in again
+    (wbs.vault.held): ciphertext only; its key is in that browser's cookie, never here, so
+    neither an administrator nor someone reading the database can open it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Held text {self.id}"

@@ -151,8 +151,22 @@ def inspect_upload(upload) -> CheckedUpload:
     return CheckedUpload(upload.name or "", checked, data, verdict.status)
 
 
+def file_label(name: str | None, index: int) -> str:
+    """How a refusal names a file to the person who chose it: its own name (the base name,
+    control characters dropped, shortened), or "Berkas 2" when it has none. The message goes
+    back only to that person's page or API response; it is never logged."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if not base:
+        return _("File %(n)d") % {"n": index}
+    if len(base) > 60:
+        base = base[:40] + "…" + base[-15:]
+    return f"“{base}”"
+
+
 class UploadProblem(Exception):
-    """One or more files were refused; `messages` are for the sender (no file names)."""
+    """One or more files were refused; `messages` are for the sender, each naming the file
+    (`file_label`) — never written to a log."""
 
     def __init__(self, messages: list[str]):
         super().__init__("upload refused")
@@ -173,7 +187,7 @@ def check_uploads(files, *, already_stored_bytes: int = 0) -> list[CheckedUpload
     total = already_stored_bytes
     max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
     for index, upload in enumerate(files, start=1):
-        label = _("File %(n)d") % {"n": index}
+        label = file_label(upload.name, index)
         if getattr(upload, "too_large", False):
             problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
             continue

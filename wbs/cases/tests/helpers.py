@@ -161,7 +161,11 @@ WEB_ACTIONS = {
             "message": MESSAGE,
         },
     ),
-    "submit_result": ("penelaah", Status.TINDAK_LANJUT, {"text": MESSAGE}),
+    "submit_result": (
+        "penelaah",
+        Status.TINDAK_LANJUT,
+        {"text": MESSAGE, "kesimpulan": "Kesimpulan pemeriksaan."},
+    ),
     "verify_result": ("verifikator", Status.LAPORAN_HASIL, {}),
     "return_result": ("verifikator", Status.LAPORAN_HASIL, {"notes": REASON}),
     "complete": ("inspektur", Status.LAPORAN_HASIL, {"outcome": "terbukti", "message": MESSAGE}),

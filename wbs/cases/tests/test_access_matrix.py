@@ -92,6 +92,7 @@ def post_data(name, world, action="start_verification"):
             "surat_tugas_number": "700/1",
             "surat_tugas_date": "2025-05-02",
             "text": "Hasil.",
+            "kesimpulan": "Kesimpulan.",
             "outcome": "terbukti",
         },
         "cases:message": {"body": "Pesan."},
@@ -320,6 +321,7 @@ def test_identity_view_opens_only_for_the_requester_once_approved(world):
     response = call(logged_in(staff["verifikator"]), name, world)
     assert response.status_code == 200
     assert IDENTITY_NAME.encode() in response.content
+    assert b"<dd>19800101 200501 1 001</dd>" in response.content  # the NIP as letters write it
     for persona in ("inspektur", "custodian", "penelaah"):
         response = call(logged_in(staff[persona]), name, world)
         assert response.status_code in (403, 404)
@@ -347,8 +349,9 @@ WRONG_METHOD_PERSONA = {
     "monitoring:review_document": "inspektur",
     "monitoring:result_document": "inspektur",
 }
-# The register's form is shown by GET and sent by POST.
-BOTH_METHODS = {"monitoring:register"}
+# The register's form is shown by GET and sent by POST; the recap is downloaded by GET and
+# issued by POST.
+BOTH_METHODS = {"monitoring:register", "monitoring:recap"}
 
 
 @pytest.mark.parametrize("name", sorted(METHOD))

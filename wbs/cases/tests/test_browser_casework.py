@@ -4,9 +4,10 @@ read when the Verifikator opens the case; the reporter is told what such a messa
 
 import pytest
 
+from conftest import PASSWORD
 from wbs.cases.models import Report, Status
 from wbs.cases.tests.helpers import put_in_state
-from wbs.cases.tests.test_browser_keys import _staff_page
+from wbs.cases.tests.test_browser_keys import CHOSEN, _staff_page
 from wbs.cases.tests.test_browser_lifecycle import LOCALE, MOBILE, PRIMARY, _submit
 from wbs.intake.tests.factories import submit
 
@@ -54,3 +55,46 @@ def test_a_message_on_a_closed_report_is_seen_in_the_inbox(live_server, staff, n
     page.goto(base + "/staf/kotak-masuk/?queue=pesan_baru")
     assert page.locator("p.news-notice").count() == 0
     assert report.registration_number not in page.inner_text("table.inbox")
+
+
+def test_the_idle_warning_and_text_sent_after_the_time_out(
+    live_server, staff, new_context, settings
+):
+    """Issue 12 §2 in the browser: the page warns before the idle limit, "Tetap masuk" keeps
+    the session, and a message typed and sent after the limit comes back after logging in."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.WBS_STAFF_IDLE_SECONDS = 12
+    settings.WBS_IDLE_WARNING_SECONDS = 6
+    base = live_server.url
+    report, _receipt = submit(title="Pungutan pada layanan izin usaha")
+    verifikator = staff["verifikator"]
+    page = _staff_page(new_context, base, verifikator, lands=base + "/staf/kotak-masuk/")
+    page.goto(f"{base}/staf/laporan/{report.registration_number}/")
+    warning = page.locator("#idle-warning")
+    warning.wait_for(state="visible", timeout=10_000)
+    assert "Sesi Anda berakhir dalam 1 menit" in warning.inner_text()
+    page.click("#idle-warning .idle-stay")
+    warning.wait_for(state="hidden", timeout=5_000)
+
+    message = page.locator('form[action$="/pesan/"]')
+    message.locator("[name=body]").fill("Mohon kirimkan bukti transfer yang Anda sebut.")
+    page.locator(".idle-ended").wait_for(state="visible", timeout=20_000)
+    assert "Teks yang Anda kirim sekarang disimpan terenkripsi" in warning.inner_text()
+    _submit(page, message.locator("button[type=submit]"))
+    assert page.url == base + "/staf/masuk/"
+    assert page.is_visible(".held-text-notice")
+
+    device = TOTPDevice.objects.get(user=verifikator, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    page.fill("[name=username]", verifikator.username)
+    verifikator.refresh_from_db()
+    page.fill("[name=password]", CHOSEN if verifikator.check_password(CHOSEN) else PASSWORD)
+    _submit(page, PRIMARY)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.fill("[name=token]", f"{code:06d}")
+    _submit(page, PRIMARY, expect_url=f"{base}/staf/laporan/{report.registration_number}/")
+    assert page.is_visible(".restored-notice")
+    restored = page.locator('form[action$="/pesan/"] [name=body]').input_value()
+    assert restored == "Mohon kirimkan bukti transfer yang Anda sebut."

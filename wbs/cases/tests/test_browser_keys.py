@@ -57,8 +57,7 @@ def _report_with_identity(new_context, base):
 
     page = new_context(java_script_enabled=False, viewport=MOBILE, locale=LOCALE).new_page()
     page.goto(base + "/lapor/")
-    form_help = page.inner_text("fieldset:has([name=identity_name])")
-    assert "2 kustodian identitas" in form_help, "the form says who can open the identity"
+    assert not page.is_visible("[name=identity_name]"), "no identity field under Anonim"
     page.select_option("[name=category]", value=str(Category.objects.get(code="gratifikasi").pk))
     page.fill("[name=title]", TITLE)
     page.fill("[name=description]", "Pemasok memberi voucher kepada panitia pengadaan.")
@@ -67,6 +66,8 @@ def _report_with_identity(new_context, base):
     page.fill("[name=incident_date]", "2025-03-14")
     page.check("[name=reporter_type][value=asn]")
     page.check("[name=identity_mode][value=confidential]")
+    form_help = page.inner_text("fieldset:has([name=identity_name])")
+    assert "2 kustodian identitas" in form_help, "the form says who can open the identity"
     page.fill("[name=identity_name]", NAME)
     page.fill("[name=identity_unit]", "Bagian Umum")
     page.check("[name=declaration]")

@@ -366,7 +366,11 @@ def test_report_lifecycle_in_the_browser(live_server, staff, new_context):
     assert reporter.expect_stage("Ditindaklanjuti")[-2:] == ["Ditelaah", "Ditindaklanjuti"]
 
     # 9.–11. Result report, verification, completion with the outcome's template message.
-    penelaah.act(number, "submit_result", lambda f: f.locator("[name=text]").fill(RESULT))
+    def write_result(form):
+        form.locator("[name=text]").fill(RESULT)
+        form.locator("[name=kesimpulan]").fill("Pungutan terbukti dilakukan.")
+
+    penelaah.act(number, "submit_result", write_result)
     verifikator.act(number, "verify_result")
     report.refresh_from_db()
     assert report.result_verified

@@ -49,8 +49,10 @@ def submit(
     uploads=None,
     reporter_user=None,
     reporter_keyring=None,
+    **details,
 ):
-    """Submit through intake.services and return (report, receipt)."""
+    """Submit through intake.services and return (report, receipt). `details`: more fields
+    of the sealed ReportDetails (incident_date, estimated_loss, reported_elsewhere…)."""
     from wbs.cases.models import Report
 
     unit = Unit.objects.get(name=unit_name)
@@ -60,7 +62,9 @@ def submit(
         reporter_type="asn",
         identity_mode="confidential" if identity else "anonymous",
         title=title,
-        details=sealing.ReportDetails(description=description, incident_period="2025"),
+        details=sealing.ReportDetails(
+            description=description, **{"incident_period": "2025", **details}
+        ),
         accused=[sealing.AccusedData(name=accused_name, position="Staf", unit=unit.name)],
         identity=identity,
         uploads=uploads or [],

@@ -139,7 +139,10 @@ def test_refused_file_stores_nothing(client, staff):
     response = client.post(API + "reports", data)
     assert response.status_code == 400 and Report.objects.count() == 0
     (refusal,) = response.json()["fields"]["attachments"]
-    assert refusal.startswith("Berkas 1: Jenis berkas tidak diizinkan.")
+    assert (
+        refusal
+        == "“x.pdf”: Berkas ini bukan berkas PDF: isinya tidak sesuai dengan namanya (.pdf)."
+    )
 
 
 def test_unsupported_content_type(client, staff):

@@ -360,3 +360,23 @@ def test_enter_in_a_field_sends_the_report_not_add_person(live_server, palembang
     assert page.locator("[role=alert]").count() >= 1  # validation errors: it was the report
     assert page.locator("div.accused").count() == 1  # no second person added
     assert page.input_value("input[name=title]") == TITLE  # nothing typed is lost
+
+
+# --- 5. Anonim means no identity field to type into --------------------------------------------
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_anonymous_hides_the_identity_fields(live_server, palembang, new_context, javascript):
+    page = new_context(java_script_enabled=javascript, viewport=MOBILE).new_page()
+    page.goto(live_server.url + "/lapor/")
+    assert page.is_checked("[name=identity_mode][value=anonymous]")
+    assert not page.is_visible("[name=identity_name]")
+    assert page.is_visible(".identity-anonymous-note")
+    page.check("[name=identity_mode][value=confidential]")
+    assert page.is_visible("[name=identity_name]") and page.is_enabled("[name=identity_name]")
+    assert not page.is_visible(".identity-anonymous-note")
+    page.fill("[name=identity_name]", "Nama Saya")
+    page.check("[name=identity_mode][value=anonymous]")
+    assert not page.is_visible("[name=identity_name]")
+    # With JavaScript the hidden fields are disabled too: nothing typed there is sent.
+    assert page.is_disabled("[name=identity_name]") is javascript

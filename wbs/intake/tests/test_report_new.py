@@ -90,6 +90,36 @@ def test_refused_file_stores_nothing(client, staff, settings, tmp_path):
     assert Report.objects.count() == 0
 
 
+def test_a_refused_file_is_named_at_the_file_field_and_in_the_summary(client, staff):
+    data = form_data()
+    data["attachments"] = [
+        _txt(),
+        SimpleUploadedFile("laporan-keuangan.pdf", b"bukan pdf, hanya teks\n", "application/pdf"),
+    ]
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 400 and Report.objects.count() == 0
+    message = (
+        "“laporan-keuangan.pdf”: Berkas ini bukan berkas PDF: isinya tidak sesuai dengan namanya "
+        "(.pdf)."
+    )
+    html = response.content.decode()
+    summary = html.split('class="notice notice-error"')[1].split("</div>")[0]
+    assert message in summary
+    field = html.split('name="attachments"')[1].split('<div class="field')[0]
+    assert message in field, "the error stands at the file field"
+    assert "bukti.txt" not in html, "only the refused file is named"
+
+
+def test_anonymous_with_a_typed_identity_is_refused_not_dropped(client, staff):
+    response = client.post(
+        reverse("intake:report_new"), form_data(identity_name="Nama Saya Sendiri")
+    )
+    assert response.status_code == 400 and Report.objects.count() == 0
+    (error,) = response.context["form"].errors["identity_mode"]
+    assert error.startswith("Anda memilih Anonim tetapi mengisi identitas.")
+    assert 'value="Nama Saya Sendiri"' in response.content.decode(), "what was typed stays"
+
+
 def test_add_accused_row_renders_two_rows(client, staff):
     data = form_data(add_accused="1")
     response = client.post(reverse("intake:report_new"), data)

@@ -230,3 +230,41 @@ def stored_files(settings) -> list[str]:
 
     root = Path(settings.STORAGES["attachments"]["OPTIONS"]["location"])
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+MM = 72 / 25.4  # points per millimetre
+
+
+def pdf_words(content: bytes) -> list[dict]:
+    """Every run of text the PDF draws: its page (from 1), left and right edge and baseline in
+    millimetres from the page's bottom-left corner, and the text."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    reader = PdfReader(io.BytesIO(content))
+    runs = []
+    for number, page in enumerate(reader.pages, start=1):
+
+        def visit(text, cm, tm, font, size, number=number):
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            name = str((font or {}).get("/BaseFont", "/Times-Roman")).lstrip("/")
+            width = stringWidth(text.rstrip(), name, size * tm[0] * cm[0])
+            runs.append(
+                {"page": number, "x0": x / MM, "x1": (x + width) / MM, "y": y / MM, "text": text}
+            )
+
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def page_of(runs: list[dict], text: str) -> int:
+    pages = {run["page"] for run in runs if text in run["text"]}
+    assert len(pages) == 1, (text, pages)
+    return pages.pop()
+
+
+def page_images(content: bytes) -> list[int]:
+    """How many images each page draws."""
+    return [len(page.images) for page in PdfReader(io.BytesIO(content)).pages]

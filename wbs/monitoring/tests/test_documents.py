@@ -12,6 +12,7 @@ from wbs.audit.models import AuditEvent
 from wbs.directory.models import OrganisationProfile
 from wbs.monitoring import documents, services
 from wbs.monitoring.figures import Filters
+from wbs.monitoring.models import IssuedDocument
 
 from . import fixtures as fx
 
@@ -83,7 +84,7 @@ def recap_setup(staff, monkeypatch):
 
 @pytest.fixture
 def recap_text(recap_setup, as_staff):
-    response = as_staff("inspektur").get(RECAP, {"format": "pdf"})
+    response = as_staff("inspektur").post(RECAP + "?format=pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     return fx.pdf_text(response.content)
 
@@ -96,11 +97,41 @@ def test_recap_number_follows_the_pattern(recap_text):
     assert "Nomor : 700.1.2.4/001/ITDA/2025" in recap_text
 
 
-def test_second_recap_gets_the_next_number(recap_setup, as_staff):
+def test_an_issued_recap_keeps_its_number_and_its_letter(recap_setup, as_staff):
     client = as_staff("inspektur")
-    client.get(RECAP, {"format": "pdf"})
-    text = fx.pdf_text(client.get(RECAP, {"format": "pdf"}).content)
+    issued = client.post(RECAP + "?format=pdf").content
+    again = client.post(RECAP + "?format=pdf").content
+    downloaded = client.get(RECAP, {"format": "pdf"}).content
+    assert issued == again == downloaded
+    assert "700.1.2.4/001/ITDA/2025" in fx.pdf_text(downloaded)
+    assert IssuedDocument.objects.filter(kind="recap").count() == 1
+    assert _events("document.issued") == 1
+
+
+def test_a_draft_recap_takes_no_number(recap_setup, as_staff):
+    client = as_staff("inspektur")
+    draft = fx.pdf_text(client.get(RECAP, {"format": "pdf"}).content)
+    assert "konsep — belum diterbitkan" in draft and "ITDA/2025" not in draft
+    assert not IssuedDocument.objects.filter(kind="recap").exists()
+    text = fx.pdf_text(client.post(RECAP + "?format=pdf").content)
+    assert "700.1.2.4/001/ITDA/2025" in text
+
+
+def test_another_period_is_another_letter(recap_setup, as_staff):
+    client = as_staff("pj")
+    client.post(RECAP + "?format=pdf")
+    text = fx.pdf_text(client.post(RECAP + "?format=pdf&year=2024").content)
     assert "700.1.2.4/002/ITDA/2025" in text
+
+
+def test_the_dashboard_offers_issuing_then_the_issued_letter(recap_setup, as_staff):
+    client = as_staff("inspektur")
+    page = client.get("/staf/dasbor/").content.decode()
+    assert 'class="issue-recap"' in page and 'id="recap-issued"' not in page
+    client.post(RECAP + "?format=pdf")
+    page = client.get("/staf/dasbor/").content.decode()
+    assert 'class="issue-recap"' not in page
+    assert "700.1.2.4/001/ITDA/2025" in page.split('id="recap-issued"')[1].split("</a>")[0]
 
 
 def test_recap_date_is_written_out(recap_text):
@@ -129,7 +160,7 @@ def test_recap_signature_block(recap_text):
 def test_recap_export_is_audited_once(recap_setup, as_staff):
     client = as_staff("inspektur")
     before = _events("export.recap")
-    client.get(RECAP, {"format": "pdf"})
+    client.post(RECAP + "?format=pdf")
     assert _events("export.recap") == before + 1
 
 

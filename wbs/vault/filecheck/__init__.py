@@ -43,6 +43,7 @@ from .common import (
     CheckedFile,
     FileRejected,
     join_notes,
+    not_a,
     reject,
 )
 from .images import clean_image
@@ -120,12 +121,18 @@ def check_and_clean(data: bytes, filename: str) -> CheckedFile:
     if ext not in ALLOWED_EXTENSIONS:
         raise reject(MSG_NOT_ALLOWED, "not_allowed")
 
-    kind = sniff(data, ext)
-    if kind == "isobmff":
-        kind = isobmff_kind(data, ext)
+    try:
+        kind = sniff(data, ext)
+        if kind == "isobmff":
+            kind = isobmff_kind(data, ext)
+    except FileRejected as exc:
+        if exc.code in ("not_allowed", "mismatch"):
+            # An allowed name over content we do not accept: say what the file is not.
+            raise reject(not_a(ext), exc.code) from None
+        raise
     content_type, canonical_ext, accepted = _KINDS[kind]
     if ext not in accepted:
-        raise reject(MSG_MISMATCH, "mismatch")
+        raise reject(not_a(ext), "mismatch")
 
     if kind == "pdf":
         cleaned, notes = clean_pdf(data)

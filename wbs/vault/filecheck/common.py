@@ -116,3 +116,17 @@ def join_notes(notes: list) -> str:
     if len(unique) == 1:
         return unique[0]
     return format_lazy(" ".join(["{}"] * len(unique)), *unique)
+
+
+_KIND_NAMES = {"jpeg": "JPG", "jpg": "JPG"}
+
+
+def not_a(ext: str) -> str:
+    """The refusal of a file whose content is not what its name says: "Berkas ini bukan PDF"."""
+    kind = _KIND_NAMES.get(ext, ext.upper())
+    return _(
+        "This file is not a %(kind)s file: its content does not match its name (.%(ext)s)."
+    ) % {
+        "kind": kind,
+        "ext": ext,
+    }
