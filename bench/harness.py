@@ -494,8 +494,13 @@ class Server:
         # init_vault prints the recovery passphrase (kept in memory for the staff approvals,
         # then discarded) and the trust-root fingerprint, pinned as production would.
         printed = self.manage("init_vault")
-        self.recovery_passphrase = printed.split("stored nowhere):")[1].split()[0]
-        self.env["WBS_TRUST_ROOT"] = printed.split("Trust root fingerprint: ")[1].split()[0]
+        # The lines follow the installation's language (Bahasa Indonesia by default): the
+        # passphrase is the line after the heading that ends in "):", the fingerprint the
+        # value after the last ": " of its line.
+        self.recovery_passphrase = re.search(r"\):\s*\n\s*(\S+)", printed).group(1)
+        self.env["WBS_TRUST_ROOT"] = re.search(
+            r"(?:Trust root fingerprint|Sidik jari akar kepercayaan): (\S+)", printed
+        ).group(1)
         if self.collectstatic:
             self.manage("collectstatic", "--noinput", "-v0")
         self._create_staff()

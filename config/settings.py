@@ -206,7 +206,7 @@ WBS_STAFF_IDLE_SECONDS = envint("WBS_STAFF_IDLE_SECONDS", 30 * 60, minimum=60)
 WBS_STAFF_ABSOLUTE_SECONDS = envint("WBS_STAFF_ABSOLUTE_SECONDS", 8 * 60 * 60, minimum=60)
 # Staff pages warn this long before the idle limit (static/wbs/idle.js).
 WBS_IDLE_WARNING_SECONDS = envint("WBS_IDLE_WARNING_SECONDS", 2 * 60, minimum=10)
-WBS_DRAFT_COOKIE_NAME = "__Secure-wbs-draft" if HTTPS else "wbs-draft"
+WBS_DRAFT_COOKIE_NAME = "__Host-wbs-draft" if HTTPS else "wbs-draft"
 # Text sent after a session expired is held (encrypted, key in the browser) this long.
 WBS_HELD_TEXT_HOURS = envint("WBS_HELD_TEXT_HOURS", 24, minimum=1)
 # The second half of the session keyring: a random key in its own cookie (see wbs/vault/keyring.py).

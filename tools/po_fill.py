@@ -35,6 +35,8 @@ def main(paths):
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None  # a lone "#| msgid_plural" breaks the file
+            entry.previous_msgctxt = None
         filled += 1
     po.save(str(PO))
     missing = [e.msgid for e in po if not e.obsolete and not e.translated()]

@@ -100,6 +100,9 @@ class WbsCommand(BaseCommand):
         # call_command gives no program name: its messages name manage.py too.
         parser = super().create_parser(prog_name or "manage.py", subcommand, **kwargs)
         parser.__class__ = WbsCommandParser  # Django builds a CommandParser; only error() differs
+        if parser.description is not None:  # a command's gettext_lazy help: argparse wants str
+            with translation.override(settings.LANGUAGE_CODE):
+                parser.description = str(parser.description)
         return parser
 
     def execute(self, *args, **options):

@@ -47,6 +47,14 @@ PUBLIC_STAGE_OF_STATUS = {
 
 OPEN_STATUSES = frozenset(Status) - {Status.DITOLAK, Status.SELESAI}
 
+# The reporter's current stage while it runs ("Sedang diverifikasi"); past steps keep the
+# stage's own label ("Diverifikasi").
+ONGOING_LABELS = {
+    PublicStage.DIVERIFIKASI: _("Verification in progress"),
+    PublicStage.DITELAAH: _("Review in progress"),
+    PublicStage.DITINDAKLANJUTI: _("Being followed up now"),
+}
+
 
 class ReporterType(models.TextChoices):
     ASN = "asn", _("ASN (PNS/PPPK)")

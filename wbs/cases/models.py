@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wbs.vault.fields import ROW_SELF, SealedField, SealedFile
 
 from .choices import (
+    ONGOING_LABELS,
+    OPEN_STATUSES,
     PUBLIC_STAGE_OF_STATUS,
     FollowUpDecision,
     IdentityMode,
@@ -388,13 +390,17 @@ class IdentityRequest(models.Model):
 
 
 def public_timeline(report: Report) -> list[dict]:
-    """The reporter's timeline: published steps, consecutive repeats of a stage collapsed."""
+    """The reporter's timeline: published steps, consecutive repeats of a stage collapsed; the
+    stage an open report is in says that it runs ("Sedang diverifikasi")."""
     steps: list[dict] = []
     for change in report.history.filter(public=True).order_by("id"):
         stage = PUBLIC_STAGE_OF_STATUS[Status(change.to_status)]
         if steps and steps[-1]["stage"] == stage:
             continue
         steps.append({"stage": str(stage), "label": PublicStage(stage).label, "on": change.on})
+    if steps and report.status in OPEN_STATUSES:
+        steps[-1]["current"] = True
+        steps[-1]["label"] = ONGOING_LABELS.get(PublicStage(steps[-1]["stage"]), steps[-1]["label"])
     return steps
 
 

@@ -17,7 +17,7 @@ from wbs.accounts import ratelimit
 from wbs.accounts.pages import logged_out
 from wbs.audit import log
 from wbs.cases import identity
-from wbs.cases.choices import OPEN_STATUSES
+from wbs.cases.choices import OPEN_STATUSES, Status
 from wbs.cases.evidence import attachment_infos, stored_bytes
 from wbs.cases.limits import ACCESS_CODE_TYPED_MAX, MAX_ACCUSED
 from wbs.cases.models import IdentityMode, Report, public_timeline
@@ -275,6 +275,9 @@ def _report_page(
         "account_view": report_id is not None,
         "closing_notice": closing_notice(report),
         "report_closed": report.status not in OPEN_STATUSES,
+        "completion_due": report.stage_due_on
+        if report.status == Status.PERLU_KELENGKAPAN
+        else None,
         "identity_steps": identity.reporter_steps(report),
         **_report_urls(report_id),
     }

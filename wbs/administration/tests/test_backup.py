@@ -111,7 +111,7 @@ def test_backup_into_a_non_empty_folder_is_refused(backed_up):
 def test_fresh_backup_verifies(backed_up):
     out = io.StringIO()
     call_command("verify_backup", str(backed_up["folder"]), stdout=out, stderr=io.StringIO())
-    assert "complete and unchanged" in out.getvalue()
+    assert "Cadangan lengkap dan tidak berubah." in out.getvalue()
 
 
 def test_a_changed_byte_fails_verification(backed_up):
@@ -194,7 +194,7 @@ def test_round_trip_reads_the_report_back_with_a_staff_key(restored):
     attachment = report.attachments.get()
     _info, chunks = evidence.open_attachment(keyring, attachment, original=True)
     assert b"".join(chunks) == fx.FILE_TEXT
-    assert "Restored 2 reports" in restored["out"]
+    assert "Berhasil dipulihkan: 2 laporan" in restored["out"]
 
 
 @pytest.mark.django_db(transaction=True)

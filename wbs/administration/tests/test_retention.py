@@ -166,7 +166,7 @@ def test_command_destroys(old, django_capture_on_commit_callbacks):
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge_expired", stdout=out)
-    assert "1 report(s) destroyed" in out.getvalue() and not _exists(report)
+    assert "1 laporan dimusnahkan" in out.getvalue() and not _exists(report)
 
 
 def test_command_logs_a_system_actor(old, django_capture_on_commit_callbacks):
@@ -180,7 +180,7 @@ def test_dry_run_counts_without_destroying(old, settings):
     files = fx.stored_files(settings)
     out = io.StringIO()
     call_command("purge_expired", "--dry-run", stdout=out)
-    assert "1 report(s) would be destroyed" in out.getvalue()
+    assert "1 laporan akan dimusnahkan" in out.getvalue()
     assert _exists(report) and fx.stored_files(settings) == files
     assert not AuditEvent.objects.filter(verb="report.destroyed").exists()
 

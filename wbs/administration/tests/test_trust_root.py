@@ -55,8 +55,8 @@ def test_init_vault_prints_passphrase_and_fingerprint_once(db, settings, tmp_pat
     first = _run("init_vault")
     key = RecoveryKey.objects.get()
     fingerprint = signing.fingerprint(key)
-    assert f"Trust root fingerprint: {fingerprint}" in first
-    passphrase = first.split("stored nowhere):")[1].split()[0]
+    assert f"Sidik jari akar kepercayaan: {fingerprint}" in first
+    passphrase = first.split("tidak disimpan di mana pun):")[1].split()[0]
     assert recovery_keys.open_recovery_key(passphrase) is not None
     again = _run("init_vault")
     assert passphrase not in again and fingerprint in again
@@ -124,7 +124,7 @@ def test_the_api_answers_503_and_stores_nothing(staff, recovery, settings):
 def test_create_admin_makes_the_first_two_with_one_time_passwords(palembang):
     out = _run("create_admin", "admin.wbs", "--full-name", "Admin Pertama")
     user = User.objects.get(username="admin.wbs")
-    password = out.split("(one log-in):")[1].split()[0]
+    password = out.split("(untuk satu kali masuk):")[1].split()[0]
     assert user.check_password(password) and user.password_set_by_other
     assert user.has_role(Role.ADMIN) and not hasattr(user, "keypair")
     _run("create_admin", "admin.kedua")  # the second one too: nobody could approve it yet
@@ -164,7 +164,7 @@ def test_approve_with_recovery_certifies_an_inspektur(newcomer, recovery, monkey
         passphrase=recovery["passphrase"],
         monkeypatch=monkeypatch,
     )
-    assert "Approved" in out
+    assert "disetujui: " in out and "kunci laporan diterbitkan ulang" in out
     assert SigningCertificate.objects.filter(user=newcomer).exists()
     assert listings.listed_key(newcomer, [listings.ALL]) is not None
     assert sealing.open_title(keyring_of(newcomer), report) == "LAPORAN-LAMA-7"
@@ -232,7 +232,7 @@ def test_split_identity_keys_reaches_a_custodian_who_joined_later(staff, recover
     late = make_staff("kustodian.baru", [Role.CUSTODIAN], approve_with=recovery["passphrase"])
     assert not KeyGrant.objects.filter(report=report, user=late).exists()
     out = _run("split_identity_keys", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
-    assert "1 identity keys shared among 4 custodians" in out
+    assert "1 kunci identitas dibagikan kepada 4 kustodian" in out
     holders = set(
         KeyGrant.objects.filter(report=report, key_kind="share").values_list(
             "user__username", flat=True
@@ -270,7 +270,7 @@ def _old_installation(staff, recovery):
 def test_upgrade_vault_lists_everyone_and_takes_whole_identity_keys(staff, recovery, monkeypatch):
     report = _old_installation(staff, recovery)
     out = _run("upgrade_vault", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
-    assert "1 Inspektur certified" in out
+    assert "1 Inspektur disertifikasi" in out
     assert SigningCertificate.objects.filter(user=staff["inspektur"]).exists()
     for persona, scope in [
         ("verifikator", listings.ALL),
@@ -305,7 +305,7 @@ def test_upgrade_vault_reports_an_administrator_with_a_case_role(staff, recovery
             cursor.execute(statement)
     staff["admin"].role_assignments.create(role=Role.VERIFIKATOR)
     out = _run("upgrade_vault", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
-    assert "admin is administrator and case handler" in out
+    assert "admin merupakan administrator sekaligus petugas penanganan" in out
     assert listings.listed_key(staff["admin"]) is None
 
 
@@ -316,7 +316,7 @@ def test_rotation_keeps_listings_and_certificates_valid_under_the_new_root(
     staff, recovery, settings, monkeypatch
 ):
     out = _run("rotate_recovery_key", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
-    fingerprint = out.split("Trust root fingerprint: ")[1].split()[0]
+    fingerprint = out.split("Sidik jari akar kepercayaan: ")[1].split()[0]
     assert listings.listed_key(staff["verifikator"]) is None  # not pinned yet
     settings.WBS_TRUST_ROOT = fingerprint
     assert listings.listed_key(staff["verifikator"], [listings.ALL]) is not None
@@ -363,7 +363,7 @@ def test_upgrade_vault_files_approvals_for_people_not_bound_yet(staff, recovery,
     _old_installation(staff, recovery)
     UserKeyPair.objects.filter(user=staff["penelaah"]).update(binding="")  # made before
     out = _run("upgrade_vault", passphrase=recovery["passphrase"], monkeypatch=monkeypatch)
-    assert "penelaah: log in once" in out
+    assert "penelaah: harus masuk satu kali" in out
     row = RoleRequest.objects.get(user=staff["penelaah"], state="pending")
     assert row.relist and row.decider == "inspektur"
     assert listings.listed_key(staff["penelaah"]) is None

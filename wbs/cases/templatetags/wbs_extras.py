@@ -1,5 +1,7 @@
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from wbs.directory import formats
@@ -39,3 +41,12 @@ def incident_when(details):
     if day_text and period:
         return _("%(date)s (period: %(period)s)") % {"date": day_text, "period": period}
     return day_text or period or "—"
+
+
+@register.filter
+def code_groups(value):
+    """A code or registration number whose groups never break across lines: each group in a
+    no-wrap span, a break allowed only after each hyphen."""
+    groups = str(value or "").split("-")
+    spans = [format_html('<span class="code-group">{}</span>', group) for group in groups]
+    return mark_safe("-<wbr>".join(spans))  # noqa: S308 — every part escaped by format_html

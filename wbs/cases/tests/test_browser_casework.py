@@ -98,3 +98,33 @@ def test_the_idle_warning_and_text_sent_after_the_time_out(
     assert page.is_visible(".restored-notice")
     restored = page.locator('form[action$="/pesan/"] [name=body]').input_value()
     assert restored == "Mohon kirimkan bukti transfer yang Anda sebut."
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_the_inbox_fits_office_screens(live_server, staff, new_context, width, height):
+    """Issue 12 §6: no clipped column, registration numbers on one line, titles at most two."""
+    long_title = (
+        "Dugaan pungutan liar pada layanan perizinan berusaha terintegrasi secara elektronik "
+        "di kantor kecamatan yang melibatkan beberapa petugas loket dan pihak ketiga"
+    )
+    for i in range(6):
+        submit(title=f"{long_title} ({i})")
+    base = live_server.url
+    page = _staff_page(new_context, base, staff["verifikator"], lands=base + "/staf/kotak-masuk/")
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+    table = page.locator("table.inbox")
+    sizes = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+    assert sizes[0] <= sizes[1], f"the inbox scrolls sideways at {width} px: {sizes}"
+    lines = page.eval_on_selector_all(
+        "table.inbox td.number a",
+        "links => links.map(a => a.getClientRects().length)",
+    )
+    assert lines and set(lines) == {1}, "a registration number broke across lines"
+    heights = page.eval_on_selector_all(
+        "table.inbox td.title .clamp",
+        "spans => spans.map(s => s.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(s).lineHeight))",
+    )
+    assert heights and max(heights) <= 2.05, f"a title takes more than two lines: {heights}"
+    assert min(heights) > 1.5, "the long titles do use their two lines"

@@ -319,7 +319,8 @@ def test_report_lifecycle_in_the_browser(live_server, staff, new_context):
     assert report.status == "DITELAAH"
     assert report.assignee == staff["penelaah"]
     assert _in_order(
-        ["Diterima", "Perlu dilengkapi", "Ditelaah"], reporter.expect_stage("Ditelaah")
+        ["Diterima", "Perlu dilengkapi", "Sedang ditelaah"],
+        reporter.expect_stage("Sedang ditelaah"),
     )
 
     # 5. The Penelaah writes the telaahan, saves the draft and sends it for approval.
@@ -363,7 +364,10 @@ def test_report_lifecycle_in_the_browser(live_server, staff, new_context):
 
     inspektur.act(number, "decide_follow_up", follow_up)
     assert SURAT_TUGAS in inspektur.page.inner_text("section[aria-labelledby=fu-h]")
-    assert reporter.expect_stage("Ditindaklanjuti")[-2:] == ["Ditelaah", "Ditindaklanjuti"]
+    assert reporter.expect_stage("Sedang ditindaklanjuti")[-2:] == [
+        "Ditelaah",
+        "Sedang ditindaklanjuti",
+    ]
 
     # 9.–11. Result report, verification, completion with the outcome's template message.
     def write_result(form):

@@ -138,6 +138,72 @@ def test_somebody_else_logging_in_on_that_browser_does_not_get_it(staff, report)
     assert not HeldText.objects.exists(), "dropped, not left for later"
 
 
+def test_a_row_planted_in_the_database_is_not_restored(staff, report):
+    """Someone who can write the database makes a row with a key of their own and puts the
+    token into the staff member's cookie: without the installation's signature it is ignored."""
+    client = logged_in(staff["verifikator"])
+    token = held.hold(
+        "staff-form",
+        {
+            "user": staff["verifikator"].pk,
+            "kind": "message",
+            "number": report.registration_number,
+            "action": None,
+            "fields": {"body": "TEKS-SELUNDUPAN"},
+        },
+    )
+    client.cookies[settings.WBS_DRAFT_COOKIE_NAME] = token
+    assert client.get(reverse("cases:home"))["Location"] == reverse("cases:inbox")
+    page = client.get(reverse("cases:case", args=[report.registration_number])).content.decode()
+    assert "TEKS-SELUNDUPAN" not in page
+
+
+def test_only_text_comes_back_never_a_decision(staff, report):
+    verifikator = staff["verifikator"]
+    workflow.apply(report, "start_verification", actor=verifikator, keyring=keyring_of(verifikator))
+    client = logged_in(verifikator)
+    _expire(client)
+    client.post(
+        reverse("cases:action", args=[report.registration_number, "forward"]),
+        {
+            "complete_4w1h": "on",
+            "has_evidence": "on",
+            "handler": str(staff["penelaah"].pk),
+            "override_reason": "ALASAN-TERTUNDA-3M",
+        },
+    )
+    assert HeldText.objects.count() == 1
+    login_staff(client, verifikator)
+    page = client.get(client.get(reverse("cases:home"))["Location"]).content.decode()
+    form = page.split("/aksi/forward/")[1].split("</form>")[0]
+    assert "ALASAN-TERTUNDA-3M" in form
+    assert "checked" not in form, "no tick comes back: the Verifikator ticks again"
+
+
+def test_lost_access_meanwhile_is_said_not_a_dead_end(staff, report):
+    from wbs.cases import drafts
+
+    # A Penelaah of another area never had this report: stands for one who lost it meanwhile.
+    client = Client()
+
+    class _Request:
+        POST = {"body": TEXT}
+        expired_user_id = staff["penelaah_other"].pk
+
+    response = client.get(reverse("accounts:staff_login"))
+    drafts.keeps_typed_text("message")(lambda request: None).on_expired_post(
+        _Request(), response, report.registration_number
+    )
+    client.cookies[settings.WBS_DRAFT_COOKIE_NAME] = response.cookies[
+        settings.WBS_DRAFT_COOKIE_NAME
+    ].value
+    login_staff(client, staff["penelaah_other"])
+    landing = client.get(reverse("cases:home"), follow=True)
+    assert landing.status_code == 200
+    assert "tidak dapat dipulihkan" in landing.content.decode()
+    assert not HeldText.objects.exists()
+
+
 def test_a_post_without_a_session_that_expired_holds_nothing(staff, report):
     response = Client().post(
         reverse("cases:message", args=[report.registration_number]), {"body": TEXT}

@@ -196,3 +196,65 @@ def test_internal_notes_are_not_shown_to_the_reporter(reporter, report, staff):
         "Catatan internal staf"
         not in reporter.get(reverse("intake:status_report")).content.decode()
     )
+
+
+# --- what the reporter's page says about where the report stands (issue 12 §6) ---------------
+
+
+def _page(client, receipt):
+    client.post(reverse("intake:status_login"), {"access_code": receipt.access_code})
+    return client.get(reverse("intake:status_report")).content.decode()
+
+
+def _stages(html):
+    import re
+
+    return re.findall(r'<span class="stage">([^<]+)</span>', html)
+
+
+def test_the_running_stage_says_it_runs(client, staff):
+    from wbs.cases import workflow
+    from wbs.cases.tests.helpers import keyring_of
+
+    report, receipt = submit(title="Laporan berjalan")
+    verifikator = staff["verifikator"]
+    workflow.apply(report, "start_verification", actor=verifikator, keyring=keyring_of(verifikator))
+    assert _stages(_page(client, receipt))[-1] == "Sedang diverifikasi"
+
+
+def test_a_completion_request_gives_its_deadline_as_a_date(client, staff):
+    from wbs.cases import workflow
+    from wbs.cases.tests.helpers import keyring_of
+
+    report, receipt = submit(title="Laporan kurang lengkap")
+    verifikator = staff["verifikator"]
+    keyring = keyring_of(verifikator)
+    workflow.apply(report, "start_verification", actor=verifikator, keyring=keyring)
+    workflow.apply(
+        report,
+        "request_completion",
+        actor=verifikator,
+        keyring=keyring,
+        data={"message": "Mohon lengkapi nama terlapor."},
+    )
+    report.refresh_from_db()
+    html = _page(client, receipt)
+    notice = html.split('class="notice notice-warning completion-due"')[1].split("</p>")[0]
+    day = report.stage_due_on
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus"]
+    months += ["September", "Oktober", "November", "Desember"]
+    assert f"{day.day} {months[day.month - 1]} {day.year}" in notice
+
+
+def test_a_closed_report_puts_its_outcome_first(client, staff):
+    import datetime
+
+    from wbs.cases.models import Status
+    from wbs.cases.tests.helpers import put_in_state
+
+    report, receipt = submit(title="Laporan selesai")
+    put_in_state(report, Status.SELESAI, outcome="terbukti", closed_on=datetime.date(2026, 11, 30))
+    html = _page(client, receipt)
+    outcome = html.split('class="notice outcome-notice"')[1].split("</div>")[0]
+    assert "Terbukti" in outcome and "30 November 2026" in outcome
+    assert html.index("outcome-notice") < html.index('id="timeline-h"'), "above the timeline"

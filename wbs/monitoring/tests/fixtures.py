@@ -218,7 +218,7 @@ def submit_with_attachment(*, title=TITLE, content=FILE_TEXT, name="bukti.txt"):
     response = client.post("/lapor/", data)
     assert response.status_code == 302, response.content[:500]
     page = client.get(response["Location"]).content.decode()
-    code = re.search(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}", page).group(0)
+    code = re.search(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}", re.sub(r"<[^>]+>", "", page)).group(0)
     report = Report.objects.exclude(pk__in=before).get()
     assert report.attachments.count() == 1
     return report, code

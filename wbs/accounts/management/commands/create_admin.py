@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.accounts.models import Role, RoleAssignment, User
 from wbs.accounts.services import create_staff_user, temporary_password
@@ -8,7 +9,7 @@ from wbs.cli import WbsCommand
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Create one of the first two system administrators (only while fewer than two are "
         "active: a further administrator is approved by a second one on the Users and roles "
         "screen). Prints a temporary password that works for one log-in: the administrator "
@@ -40,10 +41,15 @@ class Command(WbsCommand):
             email=email,
             temporary=True,
         )
-        self.stdout.write(f"Administrator {username} created. Temporary password (one log-in):")
+        self.stdout.write(
+            _("Administrator %(name)s created. Temporary password (one log-in):")
+            % {"name": username}
+        )
         self.stdout.write(f"    {password}")
         self.stdout.write(
-            "Give it to the administrator in person. At /staf/masuk/ they choose their own "
-            "password and enrol an authenticator app. Run this once more for the second "
-            "administrator; from then on, each further one is approved by another."
+            _(
+                "Give it to the administrator in person. At /staf/masuk/ they choose their own "
+                "password and enrol an authenticator app. Run this once more for the second "
+                "administrator; from then on, each further one is approved by another."
+            )
         )

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.accounts.models import RoleRequest, User
 from wbs.cases import roles
@@ -7,7 +8,7 @@ from wbs.cli import WbsCommand
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "The trust root approves a person's pending case roles (above all the Inspektur role, "
         "which only the recovery passphrase can approve): the first Inspektur is certified so, "
         "and then approves everyone else with their own key. Asks for the recovery passphrase. "
@@ -20,7 +21,9 @@ class Command(WbsCommand):
         parser.add_argument(
             "--fingerprint",
             required=True,
-            help="The key fingerprint the person read from their own My account page.",
+            help=gettext_lazy(
+                "The key fingerprint the person read from their own My account page."
+            ),
         )
 
     def handle(self, *args, username, fingerprint, **options):
@@ -41,11 +44,14 @@ class Command(WbsCommand):
                 % {"name": username}
             )
         names = ", ".join(str(row.get_role_display()) for row in pending)
-        self.stdout.write(f"Pending for {username}: {names}")
-        passphrase = self.ask_secret("Recovery passphrase: ")
+        self.stdout.write(_("Pending for %(name)s: %(roles)s") % {"name": username, "roles": names})
+        passphrase = self.ask_secret(_("Recovery passphrase: "))
         for row in pending:
             try:
                 keys = roles.approve_with_recovery(passphrase, row, fingerprint=fingerprint)
             except roles.ApprovalError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"Approved {row.get_role_display()}: {keys} report keys re-issued.")
+            self.stdout.write(
+                _("Approved %(role)s: %(count)s report keys re-issued.")
+                % {"role": row.get_role_display(), "count": keys}
+            )

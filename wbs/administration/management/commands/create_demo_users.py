@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wbs.accounts.models import Role, User
@@ -68,7 +69,7 @@ def _credentials_file() -> Path:
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Demo mode only: create fictional staff accounts for every role, approve their key "
         "roles as the trust root would (with the demo's kept recovery passphrase), and print "
         "the log-ins."
@@ -107,10 +108,20 @@ class Command(WbsCommand):
             saved[username] = {"password": password, "totp_secret": _b32(device.bin_key)}
         path.write_text(json.dumps(saved, indent=2))
         path.chmod(0o600)
-        self.stdout.write("Demo staff log-ins (demo mode only; also in var/demo-credentials.json):")
-        self.stdout.write(f"  {'username':<12} {'password':<22} TOTP secret (base32)")
+        self.stdout.write(
+            _("Demo staff log-ins (demo mode only; also in var/demo-credentials.json):")
+        )
+        user_head, password_head = _("username"), _("password")
+        user_width, password_width = max(12, len(user_head)), max(22, len(password_head))
+        self.stdout.write(
+            f"  {user_head:<{user_width}} {password_head:<{password_width}} "
+            + _("TOTP secret (base32)")
+        )
         for username, entry in saved.items():
-            self.stdout.write(f"  {username:<12} {entry['password']:<22} {entry['totp_secret']}")
+            self.stdout.write(
+                f"  {username:<{user_width}} {entry['password']:<{password_width}} "
+                f"{entry['totp_secret']}"
+            )
 
 
 def _b32(raw: bytes) -> str:

@@ -1,4 +1,6 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.audit import acting, log
 from wbs.cli import WbsCommand
@@ -14,7 +16,7 @@ from wbs.directory.models import (
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Load Kota Palembang's organisation data. Idempotent: only missing rows are created, so "
         "running it again never undoes an administrator's edits (mapping, names, deadlines)."
     )
@@ -35,8 +37,16 @@ class Command(WbsCommand):
                 verb="masterdata.loaded", payload={"source": "load_palembang", "created": created}
             )
         self.stdout.write(
-            f"Palembang: {Wilayah.objects.count()} wilayah, {Unit.objects.count()} units, "
-            f"{Category.objects.count()} categories, {DeadlineRule.objects.count()} deadlines."
+            _(
+                "Palembang: %(wilayah)s wilayah, %(units)s units, %(categories)s categories, "
+                "%(deadlines)s deadlines."
+            )
+            % {
+                "wilayah": Wilayah.objects.count(),
+                "units": Unit.objects.count(),
+                "categories": Category.objects.count(),
+                "deadlines": DeadlineRule.objects.count(),
+            }
         )
 
     def _load(self):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.audit import log
 from wbs.cases import recipients
@@ -10,7 +11,7 @@ from wbs.vault import recovery
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Share every report's identity key anew among the identity custodians listed now "
         "(k of them needed, WBS_IDENTITY_QUORUM), from the recovery key's copies: after "
         "custodians join or leave. Earlier shares are replaced. Asks for the recovery passphrase."
@@ -37,7 +38,7 @@ class Command(WbsCommand):
                 )
                 % {"count": pending}
             )
-        passphrase = self.ask_secret("Recovery passphrase: ")
+        passphrase = self.ask_secret(_("Recovery passphrase: "))
         count = recovery.resplit_identity_keys(passphrase, custodians, k)
         if count is None:
             raise CommandError(_("The recovery passphrase is not correct."))
@@ -46,5 +47,6 @@ class Command(WbsCommand):
             payload={"reports": count, "custodians": len(custodians), "k": k},
         )
         self.stdout.write(
-            f"{count} identity keys shared among {len(custodians)} custodians ({k} needed)."
+            _("%(count)s identity keys shared among %(custodians)s custodians (%(needed)s needed).")
+            % {"count": count, "custodians": len(custodians), "needed": k}
         )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.accounts import services as accounts
 from wbs.accounts.models import CASE_ROLES, Role, RoleAssignment, RoleRequest, User
@@ -14,7 +15,7 @@ from wbs.vault.models import KeyGrant, RecipientListing, SigningCertificate, Use
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Bring an installation made before ADR 0013 to signed listings and shared identity "
         "keys, with the recovery passphrase: the recovery key gets its trust root (pin the "
         "fingerprint printed, restart, run again); then the Inspekturs are certified, everyone "
@@ -25,13 +26,15 @@ class Command(WbsCommand):
     )
 
     def handle(self, *args, **options):
-        passphrase = self.ask_secret("Recovery passphrase: ")
+        passphrase = self.ask_secret(_("Recovery passphrase: "))
         opened = recovery.open_root(passphrase)
         if opened is None:
             raise CommandError(_("The recovery passphrase is not correct."))
         key = recovery.active_recovery_key()
         fingerprint = signing.fingerprint(key)
-        self.stdout.write(f"Trust root fingerprint: {fingerprint}")
+        self.stdout.write(
+            _("Trust root fingerprint: %(fingerprint)s") % {"fingerprint": fingerprint}
+        )
         try:
             signing.root_verify_key()
         except signing.TrustRootMissing:
@@ -63,8 +66,11 @@ class Command(WbsCommand):
         for username in sorted(conflicts):
             self.stdout.write(
                 self.style.WARNING(
-                    f"{username} is administrator and case handler: left unlisted. Remove one "
-                    "of the two kinds of role on the Users and roles screen."
+                    _(
+                        "%(name)s is administrator and case handler: left unlisted. Remove one "
+                        "of the two kinds of role on the Users and roles screen."
+                    )
+                    % {"name": username}
                 )
             )
         certified = listed = waiting = 0
@@ -85,8 +91,11 @@ class Command(WbsCommand):
                 accounts.relist(user, acting=None)
                 waiting += 1
                 self.stdout.write(
-                    f"{user.username}: log in once; their roles then wait on Persetujuan "
-                    f"Peran (an Inspektur: approve_with_recovery {user.username})."
+                    _(
+                        "%(name)s: log in once; their roles then wait on Persetujuan Peran (an "
+                        "Inspektur: approve_with_recovery %(name)s)."
+                    )
+                    % {"name": user.username}
                 )
                 continue
             held = set(user.role_assignments.values_list("role", flat=True))
@@ -96,7 +105,10 @@ class Command(WbsCommand):
             for scope in {SCOPE_OF_ROLE[r] for r in held if r in SCOPE_OF_ROLE}:
                 listings.list_by_root(root_seed, user, scope)
                 listed += 1
-            self.stdout.write(f"{user.username}: listed ({', '.join(sorted(held))}).")
+            self.stdout.write(
+                _("%(name)s: listed (%(roles)s).")
+                % {"name": user.username, "roles": ", ".join(sorted(held))}
+            )
         # Nobody keeps a whole identity key: shared among the custodians (if enough are
         # listed) and always kept by the recovery key.
         from_people = KeyGrant.objects.filter(
@@ -111,14 +123,28 @@ class Command(WbsCommand):
             payload={"certified": certified, "listings": listed, "identity_grants": removed},
         )
         self.stdout.write(
-            f"{certified} Inspektur certified, {listed} listings signed, {waiting} people wait "
-            f"for their first log-in; {removed} whole identity keys taken from people; "
-            f"{shared} identity keys shared among {len(custodians)} custodians ({k} needed)."
+            _(
+                "%(certified)s Inspektur certified, %(listed)s listings signed, %(waiting)s "
+                "people wait for their first log-in; %(removed)s whole identity keys taken from "
+                "people; %(shared)s identity keys shared among %(custodians)s custodians "
+                "(%(needed)s needed)."
+            )
+            % {
+                "certified": certified,
+                "listed": listed,
+                "waiting": waiting,
+                "removed": removed,
+                "shared": shared,
+                "custodians": len(custodians),
+                "needed": k,
+            }
         )
         if len(custodians) < k:
             self.stdout.write(
                 self.style.WARNING(
-                    "Too few custodians: identities open only with the recovery key until an "
-                    "Inspektur approves custodians and split_identity_keys is run."
+                    _(
+                        "Too few custodians: identities open only with the recovery key until an "
+                        "Inspektur approves custodians and split_identity_keys is run."
+                    )
                 )
             )

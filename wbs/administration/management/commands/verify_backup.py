@@ -2,13 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.administration import backup
 from wbs.cli import WbsCommand
 
 
 class Command(WbsCommand):
-    help = "Check a backup folder against its manifest (every file present and unchanged)."
+    help = gettext_lazy(
+        "Check a backup folder against its manifest (every file present and unchanged)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("folder")
@@ -19,4 +22,4 @@ class Command(WbsCommand):
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(_("%(count)s problem(s) found") % {"count": len(problems)})
-        self.stdout.write("The backup is complete and unchanged.")
+        self.stdout.write(_("The backup is complete and unchanged."))

@@ -1,9 +1,12 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from wbs.cases import retention
 from wbs.cli import WbsCommand
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Destroy closed reports past the retention period that are not on legal hold: keys "
         "first (crypto-shredding), then rows and files. Run daily (cron)."
     )
@@ -15,8 +18,9 @@ class Command(WbsCommand):
         if dry_run:
             count = retention.expired().count()
             self.stdout.write(
-                f"{count} report(s) would be destroyed (cut-off {retention.cutoff():%Y-%m-%d})."
+                _("%(count)s report(s) would be destroyed (cut-off %(date)s).")
+                % {"count": count, "date": f"{retention.cutoff():%Y-%m-%d}"}
             )
             return
         count = retention.purge_expired()
-        self.stdout.write(f"{count} report(s) destroyed.")
+        self.stdout.write(_("%(count)s report(s) destroyed.") % {"count": count})

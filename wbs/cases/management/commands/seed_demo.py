@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cases.models import Report
 from wbs.cli import WbsCommand
@@ -18,7 +19,7 @@ DEMO_SIGNATORY = {
 
 
 class Command(WbsCommand):
-    help = "Demo mode only: fill an empty installation with fictional reports."
+    help = gettext_lazy("Demo mode only: fill an empty installation with fictional reports.")
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=60)
@@ -34,6 +35,6 @@ class Command(WbsCommand):
                 setattr(profile, name, value)
             profile.save()
         if Report.objects.exists():
-            self.stdout.write("Reports exist already; no demo reports added.")
+            self.stdout.write(_("Reports exist already; no demo reports added."))
             return
         call_command("seed_reports", count=count, seed=2611, stdout=self.stdout)

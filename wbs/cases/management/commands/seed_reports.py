@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cases import demo, seeding
 from wbs.cases.models import IdentityMode, Report, ReporterType
@@ -22,7 +23,7 @@ BATCH = 500
 
 
 class Command(WbsCommand):
-    help = "Create N fictional reports (demo data and benchmarks)."
+    help = gettext_lazy("Create N fictional reports (demo data and benchmarks).")
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True)
@@ -32,7 +33,7 @@ class Command(WbsCommand):
             dest="with_codes",
             type=int,
             default=3,
-            help="How many reports get an access code (printed).",
+            help=gettext_lazy("How many reports get an access code (printed)."),
         )
 
     def handle(self, *args, count, seed, with_codes, **options):
@@ -116,6 +117,13 @@ class Command(WbsCommand):
                 self.stdout.write(
                     f"  {min(offset + BATCH, count)}/{count} ({time.monotonic() - began:.0f} s)"
                 )
-        self.stdout.write(f"Created {count} fictional reports in {time.monotonic() - began:.1f} s.")
+        self.stdout.write(
+            _("Created %(count)s fictional reports in %(seconds)s s.")
+            % {"count": count, "seconds": f"{time.monotonic() - began:.1f}"}
+        )
         for number, code in printed:
-            self.stdout.write(f"  demo report {number}: access code {code}")
+            self.stdout.write(
+                "  "
+                + _("demo report %(number)s: access code %(code)s")
+                % {"number": number, "code": code}
+            )

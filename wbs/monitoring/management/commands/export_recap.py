@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cli import WbsCommand
 from wbs.monitoring import services
@@ -10,7 +11,7 @@ from wbs.monitoring.figures import Filters
 
 
 class Command(WbsCommand):
-    help = "Write the Rekapitulasi Penanganan Pengaduan of a year as PDF or XLSX."
+    help = gettext_lazy("Write the Rekapitulasi Penanganan Pengaduan of a year as PDF or XLSX.")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, type=int)
@@ -23,4 +24,7 @@ class Command(WbsCommand):
         filters = Filters(date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
         content, _name = services.recap(filters, fmt=fmt)
         Path(output).write_bytes(content)
-        self.stdout.write(f"Recap {year} written to {output} ({len(content):,} bytes).")
+        self.stdout.write(
+            _("Recap %(year)s written to %(path)s (%(size)s bytes).")
+            % {"year": year, "path": output, "size": f"{len(content):,}"}
+        )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cli import WbsCommand
 from wbs.monitoring import services
@@ -21,7 +22,9 @@ def _date(text: str) -> datetime.date:
 
 
 class Command(WbsCommand):
-    help = "Write the register of reports received in a period to an XLSX file (no identities)."
+    help = gettext_lazy(
+        "Write the register of reports received in a period to an XLSX file (no identities)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, type=_date)
@@ -33,4 +36,7 @@ class Command(WbsCommand):
             raise CommandError(_("--to is before --from."))
         content, _name = services.register(Filters(date_from=date_from, date_to=date_to))
         Path(output).write_bytes(content)
-        self.stdout.write(f"Register written to {output} ({len(content):,} bytes).")
+        self.stdout.write(
+            _("Register written to %(path)s (%(size)s bytes).")
+            % {"path": output, "size": f"{len(content):,}"}
+        )

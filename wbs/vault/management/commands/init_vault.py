@@ -1,6 +1,8 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wbs.cli import WbsCommand
 from wbs.vault import signing
@@ -22,7 +24,7 @@ def _local_file(name: str, value: str) -> Path:
 
 
 class Command(WbsCommand):
-    help = (
+    help = gettext_lazy(
         "Create the organisation recovery key and trust root (once). Prints the recovery "
         "passphrase one time (print it on paper and keep it in a safe; it is stored nowhere) "
         "and the trust-root fingerprint, to be pinned as WBS_TRUST_ROOT."
@@ -31,36 +33,44 @@ class Command(WbsCommand):
     def handle(self, *args, **options):
         key = active_recovery_key()
         if key is not None:
-            self.stdout.write("The recovery key exists already; nothing created.")
+            self.stdout.write(_("The recovery key exists already; nothing created."))
             if key.verify_key is None:
                 self.stdout.write(
                     self.style.WARNING(
-                        "It has no trust root yet (made before ADR 0013): run "
-                        "`manage.py upgrade_vault` with the recovery passphrase."
+                        _(
+                            "It has no trust root yet (made before ADR 0013): run "
+                            "`manage.py upgrade_vault` with the recovery passphrase."
+                        )
                     )
                 )
                 return
         else:
             key, passphrase = create_recovery_key()
             self.stdout.write(
-                self.style.WARNING("RECOVERY PASSPHRASE (shown once, stored nowhere):")
+                self.style.WARNING(_("RECOVERY PASSPHRASE (shown once, stored nowhere):"))
             )
             self.stdout.write(f"    {passphrase}")
             self.stdout.write(
-                "Print it and keep it in a safe. It approves Inspekturs, re-issues keys and "
-                "opens every report: keep it away from this server."
+                _(
+                    "Print it and keep it in a safe. It approves Inspekturs, re-issues keys and "
+                    "opens every report: keep it away from this server."
+                )
             )
             if settings.DEMO:
                 _local_file(DEMO_PASSPHRASE, passphrase)
         fingerprint = signing.fingerprint(key)
-        self.stdout.write(f"Trust root fingerprint: {fingerprint}")
+        self.stdout.write(
+            _("Trust root fingerprint: %(fingerprint)s") % {"fingerprint": fingerprint}
+        )
         path = signing.pin_locally(fingerprint)
         if path is not None:
-            self.stdout.write(f"(demo/debug: pinned in {path})")
+            self.stdout.write(_("(demo/debug: pinned in %(path)s)") % {"path": path})
         elif signing.normalised(settings.WBS_TRUST_ROOT) != signing.normalised(fingerprint):
             self.stdout.write(
                 self.style.WARNING(
-                    "Pin it: set WBS_TRUST_ROOT (or WBS_TRUST_ROOT_FILE) to this fingerprint "
-                    "and restart. Until then no staff member receives a report key."
+                    _(
+                        "Pin it: set WBS_TRUST_ROOT (or WBS_TRUST_ROOT_FILE) to this fingerprint "
+                        "and restart. Until then no staff member receives a report key."
+                    )
                 )
             )
