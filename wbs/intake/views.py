@@ -26,10 +26,11 @@ from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import MessageTemplate
 from wbs.monitoring.figures import public_figures
 from wbs.monitoring.services import receipt_document
-from wbs.vault import access
+from wbs.vault import access, held_files
 from wbs.vault import keyring as kr
+from wbs.vault.filecheck import FileRejected
 from wbs.vault.receipts import open_receipt, seal_receipt
-from wbs.vault.uploads import UploadProblem, check_uploads
+from wbs.vault.uploads import UploadProblem, check_uploads, held_uploads, hold_accepted
 
 from . import services
 from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
@@ -74,56 +75,74 @@ def _report_form(request, form, formset, *, status=200, **extra):
     return render(request, "intake/report_form.html", context, status=status)
 
 
+def _held_from_post(post) -> list:
+    """Files held from earlier round trips, less those the reporter chose to remove."""
+    removed = set(post.getlist("remove_held"))
+    held = []
+    for token in post.getlist("held_files")[: settings.WBS_MAX_FILES_PER_REQUEST]:
+        if token in removed:
+            held_files.discard(token)
+        elif (item := held_files.describe(token)) is not None:
+            held.append(item)
+    return held
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request):
     if request.method == "GET":
         form = ReportForm(initial=_identity_initial(request))
         return _report_form(request, form, AccusedFormSet(prefix="accused"))
-    # Chosen files cannot be kept when the page comes back: the page says so.
-    files_lost = bool(request.FILES.getlist("attachments"))
-    if "add_accused" in request.POST:
-        form = ReportForm(initial=request.POST.dict())
-        formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
-        return _report_form(
-            request, form, formset, files_lost=files_lost, show_formset_errors=False
-        )
-    form = ReportForm(request.POST, request.FILES)
-    formset = AccusedFormSet(request.POST, prefix="accused")
-    if ratelimit.submission_blocked(request):
-        ratelimit.record_refusal(request, "submission")
-        return _report_form(
-            request, form, formset, status=429, rate_limited=True, files_lost=files_lost
-        )
-    form_ok, formset_ok = form.is_valid(), formset.is_valid()
-    upload_problems: list[str] = []
-    uploads = []
-    if form_ok and formset_ok:
-        try:
-            uploads = check_uploads(form.cleaned_data["attachments"])
-        except UploadProblem as problem:
-            upload_problems = problem.messages
-            for text in upload_problems:  # at the file field too, not only in the summary
-                form.add_error("attachments", text)
-    if not (form_ok and formset_ok) or upload_problems:
+    held = _held_from_post(request.POST)
+    new_files = request.FILES.getlist("attachments")
+
+    def back(form, formset, *, status, upload_problems=(), **extra):
+        # The page goes back: files that pass their checks are held, not dropped.
+        kept, problems = hold_accepted(new_files, first_index=len(held) + 1)
         return _report_form(
             request,
             form,
             formset,
-            status=400,
-            files_lost=files_lost,
-            upload_problems=upload_problems,
+            status=status,
+            held_files=held + kept,
+            upload_problems=list(dict.fromkeys([*upload_problems, *problems])),
+            **extra,
+        )
+
+    if "add_accused" in request.POST:
+        form = ReportForm(initial=request.POST.dict())
+        formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
+        return back(form, formset, status=200, show_formset_errors=False)
+    form = ReportForm(request.POST, request.FILES)
+    formset = AccusedFormSet(request.POST, prefix="accused")
+    if ratelimit.submission_blocked(request):
+        ratelimit.record_refusal(request, "submission")
+        return back(form, formset, status=429, rate_limited=True)
+    if not (form.is_valid() & formset.is_valid()):
+        return back(form, formset, status=400)
+    try:
+        uploads = check_uploads(
+            new_files,
+            already_stored_bytes=sum(item.size for item in held),
+            already_chosen=len(held),
+        )
+        uploads += held_uploads(held)
+    except UploadProblem as problem:
+        for text in problem.messages:  # at the file field too, not only in the summary
+            form.add_error("attachments", text)
+        return back(form, formset, status=400, upload_problems=problem.messages)
+    except FileRejected as refused:  # a held file refused on its second check
+        return _report_form(
+            request, form, formset, status=400, upload_problems=[str(refused.message)]
         )
     if not ratelimit.submission_claim(request):
         ratelimit.record_refusal(request, "submission")
-        return _report_form(
-            request, form, formset, status=429, rate_limited=True, files_lost=files_lost
-        )
+        return back(form, formset, status=429, rate_limited=True)
     try:
         receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
     except NotAccepting:
-        return _report_form(
-            request, form, formset, status=503, not_accepting=True, files_lost=files_lost
-        )
+        return back(form, formset, status=503, not_accepting=True)
+    for item in held:
+        held_files.discard(item.token)
     response = redirect("intake:receipt")
     _attach_receipt(request, response, receipt)
     return response

@@ -20,7 +20,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import antivirus, crypto, filecheck
+from . import antivirus, crypto, filecheck, held_files
 
 _AD = b"wbs:v1:upload-temp"
 _SPOOL_BYTES = 2 * 1024 * 1024
@@ -143,12 +143,46 @@ class CheckedUpload:
 def inspect_upload(upload) -> CheckedUpload:
     """Decrypt an upload from its encrypted temporary file, check its content and scan it.
     Raises filecheck.FileRejected with a message for the person who sent it."""
-    data = read_plaintext(upload)
-    checked = filecheck.check_and_clean(data, upload.name or "")
+    return inspect_bytes(upload.name or "", read_plaintext(upload))
+
+
+def inspect_bytes(name: str, data: bytes) -> CheckedUpload:
+    checked = filecheck.check_and_clean(data, name)
     verdict = antivirus.scan_bytes(data)
     if verdict.infected:
         raise filecheck.FileRejected(MSG_MALWARE, code="malware")
-    return CheckedUpload(upload.name or "", checked, data, verdict.status)
+    return CheckedUpload(name, checked, data, verdict.status)
+
+
+def hold_accepted(files, *, first_index: int = 1) -> tuple[list, list[str]]:
+    """The page goes back to the sender: each new file is checked on its own; those that
+    pass are held (wbs.vault.held_files) so they need not be chosen again, the others get
+    their message. Returns (held files, messages)."""
+    kept, problems = [], []
+    max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
+    for index, upload in enumerate(files, start=first_index):
+        label = file_label(upload.name, index)
+        if getattr(upload, "too_large", False):
+            problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
+            continue
+        try:
+            checked = inspect_upload(upload)
+        except filecheck.FileRejected as exc:
+            problems.append(f"{label}: {exc.message}")
+            continue
+        kept.append(held_files.hold(upload.name or "", checked.data))
+    return kept, problems
+
+
+def held_uploads(held: list) -> list[CheckedUpload]:
+    """The held files as checked uploads, checked again like any file (a file whose held copy
+    is gone or unreadable is left out; the caller compares the counts)."""
+    result = []
+    for item in held:
+        opened = held_files.read(item.token)
+        if opened is not None:
+            result.append(inspect_bytes(*opened))
+    return result
 
 
 def file_label(name: str | None, index: int) -> str:
@@ -173,9 +207,12 @@ class UploadProblem(Exception):
         self.messages = messages
 
 
-def check_uploads(files, *, already_stored_bytes: int = 0) -> list[CheckedUpload]:
-    """Check every file by content and size. Raises UploadProblem listing each refusal."""
-    if len(files) > settings.WBS_MAX_FILES_PER_REQUEST:
+def check_uploads(
+    files, *, already_stored_bytes: int = 0, already_chosen: int = 0
+) -> list[CheckedUpload]:
+    """Check every file by content and size (`already_chosen`: files held from an earlier
+    round trip, counted in the limit). Raises UploadProblem listing each refusal."""
+    if len(files) + already_chosen > settings.WBS_MAX_FILES_PER_REQUEST:
         raise UploadProblem(
             [
                 _("You can attach at most %(n)d files at a time.")
@@ -186,7 +223,7 @@ def check_uploads(files, *, already_stored_bytes: int = 0) -> list[CheckedUpload
     checked: list[CheckedUpload] = []
     total = already_stored_bytes
     max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
-    for index, upload in enumerate(files, start=1):
+    for index, upload in enumerate(files, start=already_chosen + 1):
         label = file_label(upload.name, index)
         if getattr(upload, "too_large", False):
             problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})

@@ -380,3 +380,58 @@ def test_anonymous_hides_the_identity_fields(live_server, palembang, new_context
     assert not page.is_visible("[name=identity_name]")
     # With JavaScript the hidden fields are disabled too: nothing typed there is sent.
     assert page.is_disabled("[name=identity_name]") is javascript
+
+
+# --- 6. Uploads that explain themselves -----------------------------------------------------
+
+
+def test_a_file_over_the_limit_is_named_before_sending(
+    live_server, palembang, new_context, settings
+):
+    from wbs.cases.models import Report
+
+    settings.WBS_MAX_FILE_BYTES = 1024 * 1024
+    page = new_context(viewport=MOBILE, locale="id-ID").new_page()
+    page.goto(live_server.url + "/lapor/")
+    _fill_report(page, with_file=False)
+    big = {"name": "rekaman-besar.pdf", "mimeType": "application/pdf", "buffer": b"0" * 1_500_000}
+    page.set_input_files("[name=attachments]", files=[big])
+    note = page.locator("#size-check")
+    assert note.is_visible() and "“rekaman-besar.pdf” lebih besar dari 1 MB" in note.inner_text()
+    page.click(SUBMIT)
+    page.wait_for_timeout(300)
+    assert page.url == live_server.url + "/lapor/" and Report.objects.count() == 0
+
+
+def test_a_long_upload_shows_progress_and_files_survive_a_correction(
+    live_server, staff, new_context
+):
+    from wbs.cases.models import Report
+
+    page = new_context(viewport=MOBILE).new_page()
+    page.goto(live_server.url + "/lapor/")
+    _fill_report(page, with_file=False)
+    page.fill("[name=title]", "")  # forgotten: the page comes back
+    notes = {
+        "name": "catatan-panjang.txt",
+        "mimeType": "text/plain",
+        "buffer": ("Catatan pembayaran tidak resmi pada loket.\n" * 12000).encode(),
+    }
+    page.set_input_files("[name=attachments]", files=[notes])
+    seen = []
+    page.on("console", lambda message: seen.append(message.text))
+    page.evaluate(
+        """() => new MutationObserver(() => {
+          if (document.querySelector('progress')) console.log('progress-bar');
+        }).observe(document.body, {childList: true, subtree: true})"""
+    )
+    page.click(SUBMIT)
+    page.wait_for_selector(".held-files", timeout=15_000)
+    assert "catatan-panjang.txt" in page.inner_text(".held-files")
+    assert "progress-bar" in seen, "the long upload showed its progress"
+    page.fill("[name=title]", TITLE)
+    page.check("[name=declaration]")
+    _click_and_wait(page, SUBMIT)
+    assert page.url == live_server.url + "/lapor/tanda-terima/"
+    report = Report.objects.get()
+    assert report.attachments.count() == 1, "the held file came with the report"

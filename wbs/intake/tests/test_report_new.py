@@ -71,11 +71,81 @@ def test_errors_are_in_indonesian(client, staff):
     assert "Centang pernyataan" in response.content.decode()
 
 
-def test_rejected_form_says_files_must_be_chosen_again(client, staff):
+# --- chosen files survive the round trip (issue 12 §7) ------------------------------------------
+
+HELD_RE = re.compile(r'name="held_files" value="([^"]+)"')
+
+
+def _held_dir(settings):
+    from pathlib import Path
+
+    return Path(settings.FILE_UPLOAD_TEMP_DIR) / "held"
+
+
+def test_a_form_sent_back_keeps_the_accepted_files(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    data = form_data(title="")
+    data["attachments"] = _txt(content=b"ISI-BUKTI-TERSIMPAN-4R\n")
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    (token,) = HELD_RE.findall(html)
+    assert '<span class="held-name">bukti.txt</span>' in html
+    (stored,) = _held_dir(settings).iterdir()
+    assert b"ISI-BUKTI-TERSIMPAN-4R" not in stored.read_bytes(), "held as ciphertext only"
+    # Corrected and sent again without choosing the file again: it arrives with the report.
+    response = client.post(reverse("intake:report_new"), {**form_data(), "held_files": token})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.attachments.count() == 1
+    assert list(_held_dir(settings).iterdir()) == [], "the held copy is gone once sent"
+
+
+def test_a_refused_file_is_named_and_the_good_one_kept(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    data = form_data()
+    data["attachments"] = [
+        _txt(),
+        SimpleUploadedFile("palsu.pdf", b"bukan pdf\n", content_type="application/pdf"),
+    ]
+    html = client.post(reverse("intake:report_new"), data).content.decode()
+    assert len(HELD_RE.findall(html)) == 1 and '<span class="held-name">bukti.txt</span>' in html
+    assert "“palsu.pdf”: Berkas ini bukan berkas PDF" in html
+    assert Report.objects.count() == 0
+
+
+def test_a_held_file_can_be_removed(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     data = form_data(title="")
     data["attachments"] = _txt()
-    response = client.post(reverse("intake:report_new"), data)
-    assert "pilih kembali" in response.content.decode()
+    (token,) = HELD_RE.findall(client.post(reverse("intake:report_new"), data).content.decode())
+    data = {**form_data(), "held_files": token, "remove_held": token}
+    assert client.post(reverse("intake:report_new"), data).status_code == 302
+    assert Report.objects.get().attachments.count() == 0
+    assert list(_held_dir(settings).iterdir()) == []
+
+
+def test_a_forged_held_token_attaches_nothing(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    data = form_data(title="")
+    data["attachments"] = _txt()
+    (token,) = HELD_RE.findall(client.post(reverse("intake:report_new"), data).content.decode())
+    file_id = token.split(".", 1)[0]
+    forged = f"{file_id}.{'A' * 43}=:bad-signature"
+    assert (
+        client.post(reverse("intake:report_new"), {**form_data(), "held_files": forged}).status_code
+        == 302
+    )
+    assert Report.objects.get().attachments.count() == 0
+
+
+def test_adding_a_terlapor_keeps_the_files_and_opens_at_the_new_person(client, staff):
+    data = form_data(add_accused="1")
+    data["attachments"] = _txt()
+    html = client.post(reverse("intake:report_new"), data).content.decode()
+    assert len(HELD_RE.findall(html)) == 1
+    assert 'id="terlapor-2"' in html
+    assert 'formaction="/lapor/#terlapor-3"' in html, "the next add opens at the next person"
 
 
 def test_attachment_is_stored_with_the_report(client, staff):
@@ -112,7 +182,8 @@ def test_a_refused_file_is_named_at_the_file_field_and_in_the_summary(client, st
     assert message in summary
     field = html.split('name="attachments"')[1].split('<div class="field')[0]
     assert message in field, "the error stands at the file field"
-    assert "bukti.txt" not in html, "only the refused file is named"
+    assert "“bukti.txt”" not in summary, "only the refused file is named in the errors"
+    assert '<span class="held-name">bukti.txt</span>' in html, "the good file is kept"
 
 
 def test_anonymous_with_a_typed_identity_is_refused_not_dropped(client, staff):

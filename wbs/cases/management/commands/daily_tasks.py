@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 
 from wbs.cases import notifications, workflow
 from wbs.cli import WbsCommand
-from wbs.vault import held
+from wbs.vault import held, held_files
 
 
 class Command(WbsCommand):
@@ -16,11 +16,11 @@ class Command(WbsCommand):
     def handle(self, *args, **options):
         closed = workflow.close_expired_completion_requests()
         digests = notifications.daily_digest()
-        purged = held.purge()
+        purged = held.purge() + held_files.purge()
         self.stdout.write(
             _(
-                "Closed as incomplete: %(closed)s. Digests queued: %(digests)s. Held texts "
-                "deleted: %(purged)s."
+                "Closed as incomplete: %(closed)s. Digests queued: %(digests)s. Held texts and "
+                "files deleted: %(purged)s."
             )
             % {"closed": closed, "digests": digests, "purged": purged}
         )
