@@ -14,19 +14,20 @@ class AuditEvent(models.Model):
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         db_constraint=False,
     )
-    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
-    verb = models.CharField(max_length=60, db_index=True)
-    target_type = models.CharField(max_length=40, blank=True)
-    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    actor_kind = models.CharField(_("kind of actor"), max_length=10, choices=ActorKind.choices)
+    verb = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.CharField(_("kind of target"), max_length=40, blank=True)
+    target_id = models.CharField(_("target"), max_length=64, blank=True, db_index=True)
     # Staff and system events keep the time; reporter events keep the day only.
-    at = models.DateTimeField(db_index=True)
-    payload = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -76,7 +76,9 @@ class Report(models.Model):
     stage_started_on = models.DateField(_("stage started on"), null=True, blank=True)
     stage_due_on = models.DateField(_("stage due on"), null=True, blank=True)
     clock_paused = models.BooleanField(_("clock paused"), default=False)
-    paused_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    paused_remaining_days = models.PositiveSmallIntegerField(
+        _("working days left when the clock paused"), null=True, blank=True
+    )
     first_answer_due_on = models.DateField(_("first answer due on"), null=True, blank=True)
     first_answered_on = models.DateField(_("first answered on"), null=True, blank=True)
     # Set when the reporter writes or adds evidence (any status, closed included) and nobody
@@ -95,10 +97,15 @@ class Report(models.Model):
     legal_hold_reason = models.CharField(_("legal hold reason"), max_length=255, blank=True)
     # Ciphertext (wbs.vault): title and the 4W+1H details under the report key; identity under
     # the identity key.
-    title_ct = SealedField(label="report:title", report=ROW_SELF)
-    details_ct = SealedField(label="report:details", report=ROW_SELF)
+    title_ct = SealedField(_("title (encrypted)"), label="report:title", report=ROW_SELF)
+    details_ct = SealedField(_("details (encrypted)"), label="report:details", report=ROW_SELF)
     identity_ct = SealedField(
-        label="report:identity", key="identity", report=ROW_SELF, null=True, blank=True
+        _("identity (encrypted)"),
+        label="report:identity",
+        key="identity",
+        report=ROW_SELF,
+        null=True,
+        blank=True,
     )
 
     class Meta:

@@ -80,3 +80,23 @@ def test_the_reporter_sees_what_they_submitted(client, detailed):
     assert _dd(html, "incident-when") == "3 Maret 2026 (periode: Maret 2026)"
     assert _dd(html, "estimated-loss") == "Rp4.500.000"
     assert _dd(html, "reported-elsewhere") == "Ya: Kejaksaan Negeri"
+
+
+SAME_IN_BOTH = {"status", "e-mail", "logo", "ID", "id", "Perangkat Daerah"}
+
+
+def test_the_django_admin_names_models_and_fields_in_indonesian():
+    from wbs.accounts.admin_site import site
+
+    untranslated = []
+    for model in site._registry:
+        names = [("model", model._meta.verbose_name), ("plural", model._meta.verbose_name_plural)]
+        names += [(field.name, field.verbose_name) for field in model._meta.fields]
+        for what, name in names:
+            with translation.override("en"):
+                english = str(name)
+            with translation.override("id"):
+                indonesian = str(name)
+            if english == indonesian and english not in SAME_IN_BOTH:
+                untranslated.append(f"{model.__name__}.{what}: {english}")
+    assert untranslated == []
