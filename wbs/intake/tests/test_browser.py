@@ -435,3 +435,21 @@ def test_a_long_upload_shows_progress_and_files_survive_a_correction(
     assert page.url == live_server.url + "/lapor/tanda-terima/"
     report = Report.objects.get()
     assert report.attachments.count() == 1, "the held file came with the report"
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_receipt_never_breaks_a_code_group(live_server, staff, new_context, width):
+    page = new_context(viewport={"width": width, "height": 740}, locale="id-ID").new_page()
+    page.goto(live_server.url + "/lapor/")
+    _fill_report(page, with_file=False)
+    _click_and_wait(page, SUBMIT)
+    assert page.url == live_server.url + "/lapor/tanda-terima/"
+    groups = page.eval_on_selector_all(
+        "#access-code .code-group", "spans => spans.map(s => s.getClientRects().length)"
+    )
+    assert len(groups) == 6 and set(groups) == {1}, groups
+    code = page.inner_text("#access-code").strip()
+    assert CODE_RE.match(code), "the code reads (and copies) as one string with its hyphens"
+    code_box = page.locator("#access-code").bounding_box()
+    choice = page.locator("label[for=print-code]").bounding_box()
+    assert choice["y"] > code_box["y"] + code_box["height"] - 1, "the print choice follows the code"
