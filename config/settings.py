@@ -298,6 +298,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 WBS_MAX_FILE_BYTES = envint("WBS_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
 WBS_MAX_REPORT_BYTES = envint("WBS_MAX_REPORT_MB", 100, minimum=1) * 1024 * 1024
 WBS_MAX_FILES_PER_REQUEST = 10
+# Evidence held across the report form's round trips (wbs/vault/held_files.py), in all.
+WBS_HELD_FILES_MAX_MB = envint("WBS_HELD_FILES_MAX_MB", 2048, minimum=100)
 # Virus scanning through a ClamAV daemon: "unix:/run/clamav/clamd.ctl" or "tcp:HOST:PORT";
 # empty turns it off (docs/adr/0010-antivirus.md).
 WBS_CLAMAV = envstr("WBS_CLAMAV", "")

@@ -28,7 +28,6 @@ from wbs.monitoring.figures import public_figures
 from wbs.monitoring.services import receipt_document
 from wbs.vault import access, held_files
 from wbs.vault import keyring as kr
-from wbs.vault.filecheck import FileRejected
 from wbs.vault.receipts import open_receipt, seal_receipt
 from wbs.vault.uploads import UploadProblem, check_uploads, held_uploads, hold_accepted
 
@@ -75,16 +74,22 @@ def _report_form(request, form, formset, *, status=200, **extra):
     return render(request, "intake/report_form.html", context, status=status)
 
 
-def _held_from_post(post) -> list:
-    """Files held from earlier round trips, less those the reporter chose to remove."""
+def _held_from_post(post) -> tuple[list, list[str]]:
+    """Files held from earlier round trips, less those the reporter chose to remove, and a
+    message for each that could not be kept (never dropped in silence)."""
     removed = set(post.getlist("remove_held"))
-    held = []
-    for token in post.getlist("held_files")[: settings.WBS_MAX_FILES_PER_REQUEST]:
+    held, problems = [], []
+    tokens = list(dict.fromkeys(post.getlist("held_files")))  # each file once
+    for token in tokens[: settings.WBS_MAX_FILES_PER_REQUEST]:
         if token in removed:
             held_files.discard(token)
         elif (item := held_files.describe(token)) is not None:
             held.append(item)
-    return held
+        else:
+            problems.append(
+                _("A file chosen earlier was not kept (too long ago): choose it again.")
+            )
+    return held, list(dict.fromkeys(problems))
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,19 +97,21 @@ def report_new(request):
     if request.method == "GET":
         form = ReportForm(initial=_identity_initial(request))
         return _report_form(request, form, AccusedFormSet(prefix="accused"))
-    held = _held_from_post(request.POST)
+    held, lost = _held_from_post(request.POST)
     new_files = request.FILES.getlist("attachments")
+    blocked = ratelimit.submission_blocked(request)
 
     def back(form, formset, *, status, upload_problems=(), **extra):
-        # The page goes back: files that pass their checks are held, not dropped.
-        kept, problems = hold_accepted(new_files, first_index=len(held) + 1)
+        # The page goes back: files that pass their checks are held, not dropped (unless the
+        # sender is being rate-limited: round trips must not fill the disk).
+        kept, problems = ([], []) if blocked else hold_accepted(new_files, held)
         return _report_form(
             request,
             form,
             formset,
             status=status,
             held_files=held + kept,
-            upload_problems=list(dict.fromkeys([*upload_problems, *problems])),
+            upload_problems=list(dict.fromkeys([*lost, *upload_problems, *problems])),
             **extra,
         )
 
@@ -114,10 +121,10 @@ def report_new(request):
         return back(form, formset, status=200, show_formset_errors=False)
     form = ReportForm(request.POST, request.FILES)
     formset = AccusedFormSet(request.POST, prefix="accused")
-    if ratelimit.submission_blocked(request):
+    if blocked:
         ratelimit.record_refusal(request, "submission")
         return back(form, formset, status=429, rate_limited=True)
-    if not (form.is_valid() & formset.is_valid()):
+    if not (form.is_valid() & formset.is_valid()) or lost:
         return back(form, formset, status=400)
     try:
         uploads = check_uploads(
@@ -130,10 +137,6 @@ def report_new(request):
         for text in problem.messages:  # at the file field too, not only in the summary
             form.add_error("attachments", text)
         return back(form, formset, status=400, upload_problems=problem.messages)
-    except FileRejected as refused:  # a held file refused on its second check
-        return _report_form(
-            request, form, formset, status=400, upload_problems=[str(refused.message)]
-        )
     if not ratelimit.submission_claim(request):
         ratelimit.record_refusal(request, "submission")
         return back(form, formset, status=429, rate_limited=True)

@@ -42,50 +42,58 @@ def _ad(file_id: uuid.UUID) -> bytes:
     return crypto.aad("held_file", "content", file_id)
 
 
+def room_left() -> bool:
+    """Whether the folder is under its quota (WBS_HELD_FILES_MAX_MB): round trips cannot be
+    used to fill the disk."""
+    used = sum(path.stat().st_size for path in _folder().iterdir() if path.is_file())
+    return used < settings.WBS_HELD_FILES_MAX_MB * 1024 * 1024
+
+
 def hold(name: str, data: bytes) -> HeldFile:
     file_id = uuid.uuid4()
     key = crypto.new_key()
-    header = json.dumps({"name": name, "size": len(data)}).encode()
-    blob = crypto.encrypt(key, len(header).to_bytes(4, "big") + header + data, ad=_ad(file_id))
+    blob = crypto.encrypt(key, data, ad=_ad(file_id))
     (_folder() / str(file_id)).write_bytes(blob)
-    token = _SIGNER.sign(f"{file_id}.{base64.urlsafe_b64encode(key).decode()}")
-    return HeldFile(token, name, len(data))
+    # The name and size ride in the signed token (they are shown on the page anyway), so the
+    # page can list the file without decrypting it.
+    meta = base64.urlsafe_b64encode(json.dumps([name, len(data)]).encode()).decode()
+    key_text = base64.urlsafe_b64encode(key).decode()
+    return HeldFile(_SIGNER.sign(f"{file_id}.{key_text}.{meta}"), name, len(data))
 
 
-def _open(token: str) -> tuple[Path, str, bytes] | None:
+def _parse(token: str):
     try:
-        file_id, key_text = _SIGNER.unsign(token or "").split(".", 1)
-        file_id = uuid.UUID(file_id)
-        key = base64.urlsafe_b64decode(key_text.encode())
-        path = _folder() / str(file_id)
-        plain = crypto.decrypt(key, path.read_bytes(), ad=_ad(file_id))
-    except (signing.BadSignature, ValueError, TypeError, OSError, crypto.DecryptionError):
+        file_id, key_text, meta = _SIGNER.unsign(token or "").split(".", 2)
+        name, size = json.loads(base64.urlsafe_b64decode(meta.encode()))
+        return uuid.UUID(file_id), base64.urlsafe_b64decode(key_text.encode()), str(name), int(size)
+    except (signing.BadSignature, ValueError, TypeError):
         return None
-    size = int.from_bytes(plain[:4], "big")
-    header = json.loads(plain[4 : 4 + size])
-    return path, str(header["name"]), plain[4 + size :]
 
 
 def describe(token: str) -> HeldFile | None:
-    opened = _open(token)
-    if opened is None:
+    """The held file's name and size, if its copy is still there (nothing decrypted)."""
+    parsed = _parse(token)
+    if parsed is None or not (_folder() / str(parsed[0])).is_file():
         return None
-    _path, name, data = opened
-    return HeldFile(token, name, len(data))
+    return HeldFile(token, parsed[2], parsed[3])
 
 
 def read(token: str) -> tuple[str, bytes] | None:
     """(name, content) of a held file, left in place until `discard`."""
-    opened = _open(token)
-    return None if opened is None else (opened[1], opened[2])
+    parsed = _parse(token)
+    if parsed is None:
+        return None
+    file_id, key, name, _size = parsed
+    try:
+        return name, crypto.decrypt(key, (_folder() / str(file_id)).read_bytes(), ad=_ad(file_id))
+    except (OSError, crypto.DecryptionError):
+        return None
 
 
 def discard(token: str) -> None:
-    try:
-        file_id = _SIGNER.unsign(token or "").split(".", 1)[0]
-        (_folder() / str(uuid.UUID(file_id))).unlink(missing_ok=True)
-    except (signing.BadSignature, ValueError, OSError):
-        return
+    parsed = _parse(token)
+    if parsed is not None:
+        (_folder() / str(parsed[0])).unlink(missing_ok=True)
 
 
 def purge(now: float | None = None) -> int:

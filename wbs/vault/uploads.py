@@ -154,34 +154,65 @@ def inspect_bytes(name: str, data: bytes) -> CheckedUpload:
     return CheckedUpload(name, checked, data, verdict.status)
 
 
-def hold_accepted(files, *, first_index: int = 1) -> tuple[list, list[str]]:
+def hold_accepted(files, held: list) -> tuple[list, list[str]]:
     """The page goes back to the sender: each new file is checked on its own; those that
-    pass are held (wbs.vault.held_files) so they need not be chosen again, the others get
-    their message. Returns (held files, messages)."""
+    pass are held (wbs.vault.held_files), within the same limits as one report (number of
+    files, bytes in all) and the folder's quota, so they need not be chosen again; the others
+    get their message. `held`: files already held. Returns (newly held files, messages)."""
     kept, problems = [], []
+    count, total = len(held), sum(item.size for item in held)
     max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
-    for index, upload in enumerate(files, start=first_index):
+    for index, upload in enumerate(files, start=len(held) + 1):
         label = file_label(upload.name, index)
         if getattr(upload, "too_large", False):
             problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
+            continue
+        if count >= settings.WBS_MAX_FILES_PER_REQUEST:
+            problems.append(
+                _("%(file)s: a report takes at most %(n)d files at a time.")
+                % {"file": label, "n": settings.WBS_MAX_FILES_PER_REQUEST}
+            )
             continue
         try:
             checked = inspect_upload(upload)
         except filecheck.FileRejected as exc:
             problems.append(f"{label}: {exc.message}")
             continue
+        if total + checked.size > settings.WBS_MAX_REPORT_BYTES:
+            problems.append(
+                _("%(file)s: all evidence of one report together may be at most %(mb)d MB.")
+                % {"file": label, "mb": settings.WBS_MAX_REPORT_BYTES // (1024 * 1024)}
+            )
+            continue
+        if not held_files.room_left():
+            problems.append(
+                _("%(file)s could not be kept for now: choose it again before sending.")
+                % {"file": label}
+            )
+            continue
         kept.append(held_files.hold(upload.name or "", checked.data))
+        count, total = count + 1, total + checked.size
     return kept, problems
 
 
 def held_uploads(held: list) -> list[CheckedUpload]:
-    """The held files as checked uploads, checked again like any file (a file whose held copy
-    is gone or unreadable is left out; the caller compares the counts)."""
-    result = []
-    for item in held:
+    """The held files as checked uploads, checked again like any file. Raises UploadProblem
+    naming a file whose held copy is gone or unreadable: it is never dropped in silence."""
+    result, problems = [], []
+    for index, item in enumerate(held, start=1):
         opened = held_files.read(item.token)
-        if opened is not None:
+        if opened is None:
+            problems.append(
+                _("%(file)s was not kept (too long ago): choose it again.")
+                % {"file": file_label(item.name, index)}
+            )
+            continue
+        try:
             result.append(inspect_bytes(*opened))
+        except filecheck.FileRejected as exc:
+            problems.append(f"{file_label(item.name, index)}: {exc.message}")
+    if problems:
+        raise UploadProblem(problems)
     return result
 
 

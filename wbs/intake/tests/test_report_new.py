@@ -125,18 +125,49 @@ def test_a_held_file_can_be_removed(client, staff, settings, tmp_path):
     assert list(_held_dir(settings).iterdir()) == []
 
 
-def test_a_forged_held_token_attaches_nothing(client, staff, settings, tmp_path):
+def test_a_forged_held_token_attaches_nothing_and_says_so(client, staff, settings, tmp_path):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     data = form_data(title="")
     data["attachments"] = _txt()
     (token,) = HELD_RE.findall(client.post(reverse("intake:report_new"), data).content.decode())
     file_id = token.split(".", 1)[0]
-    forged = f"{file_id}.{'A' * 43}=:bad-signature"
-    assert (
-        client.post(reverse("intake:report_new"), {**form_data(), "held_files": forged}).status_code
-        == 302
-    )
-    assert Report.objects.get().attachments.count() == 0
+    forged = f"{file_id}.{'A' * 43}=.W10=:bad-signature"
+    response = client.post(reverse("intake:report_new"), {**form_data(), "held_files": forged})
+    assert response.status_code == 400 and Report.objects.count() == 0
+    assert "tidak tersimpan" in response.content.decode()
+
+
+def test_a_token_sent_twice_attaches_the_file_once(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    data = form_data(title="")
+    data["attachments"] = _txt()
+    (token,) = HELD_RE.findall(client.post(reverse("intake:report_new"), data).content.decode())
+    data = {**form_data(), "held_files": [token, token, token]}
+    assert client.post(reverse("intake:report_new"), data).status_code == 302
+    assert Report.objects.get().attachments.count() == 1
+
+
+def test_round_trips_hold_no_more_than_one_report_takes(client, staff, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.WBS_MAX_FILES_PER_REQUEST = 2
+    data = form_data(title="")
+    data["attachments"] = [_txt("a.txt"), _txt("b.txt"), _txt("c.txt")]
+    html = client.post(reverse("intake:report_new"), data).content.decode()
+    assert len(HELD_RE.findall(html)) == 2
+    assert "“c.txt”: laporan hanya dapat memuat paling banyak 2 berkas sekaligus." in html
+    assert len(list(_held_dir(settings).iterdir())) == 2
+
+
+def test_a_rate_limited_sender_gets_nothing_held(client, staff, settings, tmp_path, monkeypatch):
+    from wbs.accounts import ratelimit
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    monkeypatch.setattr(ratelimit, "submission_blocked", lambda request: True)
+    data = form_data()
+    data["attachments"] = _txt()
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 429 and HELD_RE.findall(response.content.decode()) == []
+    assert not _held_dir(settings).exists() or list(_held_dir(settings).iterdir()) == []
 
 
 def test_adding_a_terlapor_keeps_the_files_and_opens_at_the_new_person(client, staff):
