@@ -306,10 +306,12 @@ WBS_CLAMAV = envstr("WBS_CLAMAV", "")
 WBS_CLAMAV_TIMEOUT = envint("WBS_CLAMAV_TIMEOUT", 30, minimum=1)
 
 # Vault cost parameters (stored next to each wrapped key, so raising them later is safe).
-WBS_CODE_OPSLIMIT = envint("WBS_CODE_OPSLIMIT", 6, minimum=1)
-WBS_CODE_MEMLIMIT = envint("WBS_CODE_MEMLIMIT_MIB", 32, minimum=8) * 1024 * 1024
-WBS_PASSWORD_OPSLIMIT = envint("WBS_PASSWORD_OPSLIMIT", 3, minimum=1)
-WBS_PASSWORD_MEMLIMIT = envint("WBS_PASSWORD_MEMLIMIT_MIB", 64, minimum=8) * 1024 * 1024
+WBS_CODE_OPSLIMIT = envint("WBS_CODE_OPSLIMIT", 6, minimum=1, maximum=16)
+WBS_CODE_MEMLIMIT = envint("WBS_CODE_MEMLIMIT_MIB", 32, minimum=8, maximum=1024) * 1024 * 1024
+WBS_PASSWORD_OPSLIMIT = envint("WBS_PASSWORD_OPSLIMIT", 3, minimum=1, maximum=16)
+WBS_PASSWORD_MEMLIMIT = (
+    envint("WBS_PASSWORD_MEMLIMIT_MIB", 64, minimum=8, maximum=1024) * 1024 * 1024
+)
 
 # Abuse limits (wbs/intake/ratelimit.py). Per session they stop a guesser at once; per address
 # (a keyed, hourly-rotating hash kept only in the cache) they are high enough for a whole office.

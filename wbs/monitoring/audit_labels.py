@@ -46,6 +46,7 @@ LABELS = {
     "document.exported": _("Document downloaded (PDF)"),
     "document.receipt": _("Receipt downloaded"),
     "document.issued": _("Numbered letter issued"),
+    "inbox.titles_opened": _("Inbox titles decrypted"),
     "export.recap": _("Recap exported"),
     "export.register": _("Register exported"),
     "identity.viewed": _("Reporter identity opened"),

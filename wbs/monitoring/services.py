@@ -137,11 +137,11 @@ def register(filters: Filters, *, user=None, keyring=None, include_text: bool = 
         keyring=keyring if include_text else None,
         title=f"Register Pengaduan — {period_label(filters)}",
     )
-    log.record(
-        verb="export.register",
-        actor=user,
-        payload={"period": period_label(filters), "include_text": include_text},
-    )
+    payload = {"period": period_label(filters), "include_text": include_text}
+    if include_text and keyring is not None:
+        # Which reports' text this export decrypted (bulk decryption is traced).
+        payload["reports"] = [r.registration_number for r in reports if keyring.holds(r.pk)]
+    log.record(verb="export.register", actor=user, payload=payload)
     return content, f"register-pengaduan-{_slug(period_label(filters))}.xlsx"
 
 

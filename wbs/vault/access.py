@@ -77,10 +77,10 @@ def open_with_access_code(code: str):
             memlimit=settings.WBS_CODE_MEMLIMIT,
         )
         return None
-    code_key = crypto.derive_key(
-        normalised.encode(), entry.salt, opslimit=entry.opslimit, memlimit=entry.memlimit
-    )
     try:
+        code_key = crypto.derive_key(
+            normalised.encode(), entry.salt, opslimit=entry.opslimit, memlimit=entry.memlimit
+        )
         keys = json.loads(
             crypto.decrypt(
                 code_key, entry.wrapped_keys, ad=_ACCESS_AD + str(entry.report_id).encode()

@@ -93,8 +93,24 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
+# The cost parameters are read from rows (so that they can be raised); whoever can write a row
+# must not make a log-in or a status check allocate gigabytes or run for minutes. Outside this
+# fixed range nothing is derived (the row opens nothing).
+KDF_OPSLIMIT_RANGE = (argon2id.OPSLIMIT_MIN, 16)
+KDF_MEMLIMIT_RANGE = (argon2id.MEMLIMIT_MIN, 1024 * 1024 * 1024)
+
+
+class UnsafeKdfParameters(DecryptionError):
+    """Argon2id parameters outside the fixed range: refused before any work."""
+
+
 def derive_key(secret: bytes, salt: bytes, *, opslimit: int, memlimit: int) -> bytes:
-    """Argon2id. The parameters are stored beside every wrapped key so they can be raised."""
+    """Argon2id. The parameters are stored beside every wrapped key so they can be raised,
+    within KDF_OPSLIMIT_RANGE and KDF_MEMLIMIT_RANGE (else UnsafeKdfParameters)."""
+    low_ops, high_ops = KDF_OPSLIMIT_RANGE
+    low_mem, high_mem = KDF_MEMLIMIT_RANGE
+    if not (low_ops <= opslimit <= high_ops and low_mem <= memlimit <= high_mem):
+        raise UnsafeKdfParameters("Argon2id parameters outside the allowed range")
     return argon2id.kdf(KEY_BYTES, secret, bytes(salt), opslimit=opslimit, memlimit=memlimit)
 
 

@@ -31,10 +31,12 @@ def wrap(secret: bytes, private_key: bytes, ad: bytes) -> dict:
 
 def unwrap(secret: bytes, row, ad: bytes) -> bytes | None:
     """The key material wrapped in `row` (a UserKeyPair or RecoveryKey), or None."""
-    wrapping_key = crypto.derive_key(secret, row.salt, opslimit=row.opslimit, memlimit=row.memlimit)
     try:
+        wrapping_key = crypto.derive_key(
+            secret, row.salt, opslimit=row.opslimit, memlimit=row.memlimit
+        )
         return crypto.decrypt(wrapping_key, row.wrapped_private_key, ad=ad)
-    except crypto.DecryptionError:
+    except crypto.DecryptionError:  # also parameters outside the allowed range
         return None
 
 

@@ -349,3 +349,18 @@ def test_an_unfiltered_inbox_counts_the_reports_once(staff, spread):
         client.get(INBOX)
     counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert len(counting) == 1, counting
+
+
+def test_the_titles_an_inbox_page_decrypts_are_traced_in_one_event(staff):
+    """Issue 11 §1: bulk decryption is traced — which reports' titles a page opened."""
+    from wbs.audit.models import AuditEvent
+
+    first, second = new(title="JUDUL-SATU"), new(title="JUDUL-DUA")
+    logged_in(staff["verifikator"]).get(INBOX)
+    (event,) = AuditEvent.objects.filter(verb="inbox.titles_opened")
+    assert event.actor == staff["verifikator"]
+    assert sorted(event.payload["reports"]) == sorted(
+        [first.registration_number, second.registration_number]
+    )
+    logged_in(staff["pj"]).get(INBOX)  # holds no key: decrypts nothing, nothing to trace
+    assert AuditEvent.objects.filter(verb="inbox.titles_opened").count() == 1

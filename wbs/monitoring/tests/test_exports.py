@@ -308,3 +308,15 @@ def test_export_recap_command_is_audited(counted, tmp_path):
 def test_export_recap_command_refuses_a_silly_year(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("export_recap", "--year", "1900", "--output", str(tmp_path / "r.pdf"))
+
+
+def test_register_with_text_names_the_reports_it_decrypted(staff, as_staff):
+    """Issue 11 §1: the audit says which reports' text the export opened, not only that it
+    happened."""
+    report, _receipt = fx.submit(title=fx.TITLE)
+    as_staff("inspektur").post(REGISTER, {"include_text": "on"})
+    event = AuditEvent.objects.filter(verb="export.register").latest("pk")
+    assert event.payload["reports"] == [report.registration_number]
+    as_staff("inspektur").post(REGISTER, {})
+    event = AuditEvent.objects.filter(verb="export.register").latest("pk")
+    assert "reports" not in event.payload, "without text nothing is decrypted"

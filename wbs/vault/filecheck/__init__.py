@@ -17,6 +17,8 @@ chained into tracebacks either.
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from .audio import clean_mp3
 from .common import (
     MAX_INPUT_BYTES,
@@ -115,8 +117,11 @@ def check_and_clean(data: bytes, filename: str) -> CheckedFile:
     data = bytes(data)
     if not data:
         raise reject(MSG_EMPTY, "empty")
-    if len(data) > MAX_INPUT_BYTES:
-        raise reject(MSG_TOO_BIG, "too_big")
+    # The installation's per-file limit (WBS_MAX_FILE_MB), the same one the upload handler
+    # and the form state; MAX_INPUT_BYTES where no settings are configured.
+    limit = getattr(settings, "WBS_MAX_FILE_BYTES", MAX_INPUT_BYTES)
+    if len(data) > limit:
+        raise reject(MSG_TOO_BIG % {"mb": limit // (1024 * 1024)}, "too_big")
     ext = extension(filename)
     if ext not in ALLOWED_EXTENSIONS:
         raise reject(MSG_NOT_ALLOWED, "not_allowed")

@@ -994,3 +994,16 @@ def test_iso_file_with_broken_box_sizes_is_rejected():
     moov = data.find(b"moov") - 4
     data[moov : moov + 4] = struct.pack(">I", len(data) * 2)
     assert rejected(bytes(data), "video.mp4").code == "damaged"
+
+
+def test_the_installation_file_limit_is_the_check_limit(settings):
+    """Issue 11 §1: WBS_MAX_FILE_MB raises (or lowers) the file checks' own limit."""
+    from django.utils import translation
+
+    data = b"catatan\n" * (3 * 1024 * 1024 // 8 + 1)  # just over 3 MB of plain text
+    settings.WBS_MAX_FILE_BYTES = 4 * 1024 * 1024
+    assert check_and_clean(data, "catatan.txt").kind == "text"
+    settings.WBS_MAX_FILE_BYTES = 2 * 1024 * 1024
+    error = rejected(data, "catatan.txt")
+    with translation.override("id"):
+        assert error.code == "too_big" and "2 MB" in str(error.message)
