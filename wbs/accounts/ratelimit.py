@@ -77,14 +77,31 @@ def _keys(request, action: str, session_window: int):
     return keys
 
 
-def lookup_blocked(request) -> bool:
+def _lookup_over(request, which: str) -> bool:
     limits = {
         "session": settings.WBS_LOOKUP_FAILS_PER_SESSION,
         "address": settings.WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR,
     }
     return any(
-        _count(key) >= limits[kind] for kind, key, _ in _keys(request, "lookup", SESSION_WINDOW)
+        _count(key) >= limits[kind]
+        for kind, key, _ in _keys(request, "lookup", SESSION_WINDOW)
+        if kind == which
     )
+
+
+def lookup_session_blocked(request) -> bool:
+    """This browser session guessed too often: refused before any work."""
+    return _lookup_over(request, "session")
+
+
+def lookup_address_blocked(request) -> bool:
+    """Too many wrong codes from this address (an office behind one NAT shares it): a wrong
+    code is refused, but a right one still opens — one guesser cannot lock out colleagues."""
+    return _lookup_over(request, "address")
+
+
+def lookup_blocked(request) -> bool:
+    return lookup_session_blocked(request) or lookup_address_blocked(request)
 
 
 def lookup_failed(request) -> None:

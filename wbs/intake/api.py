@@ -232,12 +232,18 @@ def create_report(request):
 )
 def reporter_session(request):
     payload = api_input.json_body(request, schemas.SessionIn)
-    if ratelimit.lookup_blocked(request):
+    if ratelimit.lookup_session_blocked(request):
         ratelimit.record_refusal(request, "lookup")
         raise ApiError(429, _("Too many attempts. Wait a while before trying again."))
     opened = access.open_with_access_code(payload.access_code[:ACCESS_CODE_TYPED_MAX])
     if opened is None:
+        # A right code opens even when the address is over its limit (an office's NAT);
+        # a wrong one from such an address gets the 429.
+        over = ratelimit.lookup_address_blocked(request)
         ratelimit.lookup_failed(request)
+        if over:
+            ratelimit.record_refusal(request, "lookup")
+            raise ApiError(429, _("Too many attempts. Wait a while before trying again."))
         raise ApiError(401, _("The access code is not recognised."))
     report, keyring = opened
     blob, token_key = kr.seal_for_token(keyring)

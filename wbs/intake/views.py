@@ -214,12 +214,30 @@ def _lookup_refused(request):
     )
 
 
-def _lookup_failed(request):
+def _lookup_failed(request, *, counted: bool = False):
     """A code that opens nothing: counted, and the same answer for every kind of failure."""
-    ratelimit.lookup_failed(request)
+    if not counted:
+        ratelimit.lookup_failed(request)
     return render(
         request, "intake/status_login.html", {"form": AccessCodeForm(), "failed": True}, status=401
     )
+
+
+REFUSED = "refused"
+
+
+def _lookup(request, code: str | None):
+    """(report, keyring) for a right code, REFUSED when this session (or, for a wrong code,
+    this address) has guessed too often, None for a wrong code. A right code opens even when
+    the address is over its limit: one guesser behind an office's NAT locks nobody out."""
+    if ratelimit.lookup_session_blocked(request):
+        return REFUSED
+    opened = access.open_with_access_code(code) if code is not None else None
+    if opened is not None:
+        return opened
+    over = ratelimit.lookup_address_blocked(request)
+    ratelimit.lookup_failed(request)
+    return REFUSED if over else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,13 +245,11 @@ def status_login(request):
     if request.method == "GET":
         return render(request, "intake/status_login.html", {"form": AccessCodeForm()})
     form = AccessCodeForm(request.POST)
-    if ratelimit.lookup_blocked(request):
+    opened = _lookup(request, form.data.get("access_code", "") if form.is_valid() else None)
+    if opened == REFUSED:
         return _lookup_refused(request)
-    opened = (
-        access.open_with_access_code(form.data.get("access_code", "")) if form.is_valid() else None
-    )
     if opened is None:
-        return _lookup_failed(request)
+        return _lookup_failed(request, counted=True)
     report, keyring = opened
     ratelimit.lookup_session_reset(request)
     _start_reporter_session(request, report, keyring)
@@ -383,13 +399,11 @@ def _pdf_response(content: bytes, filename: str):
 def receipt_pdf(request):
     """From the one-time receipt page: the code authorises the download; it is printed only if
     the reporter ticks the box. Counted like a code lookup."""
-    if ratelimit.lookup_blocked(request):
+    opened = _lookup(request, request.POST.get("access_code", "")[:ACCESS_CODE_TYPED_MAX])
+    if opened == REFUSED:
         return _lookup_refused(request)
-    opened = access.open_with_access_code(
-        request.POST.get("access_code", "")[:ACCESS_CODE_TYPED_MAX]
-    )
     if opened is None:
-        return _lookup_failed(request)
+        return _lookup_failed(request, counted=True)
     report = opened[0]
     code = request.POST.get("access_code") if request.POST.get("include_code") else None
     content, filename = receipt_document(report, access_code=code)

@@ -473,3 +473,22 @@ def test_item27_submissions_are_counted_before_the_work(staff, settings, monkeyp
         client.post(reverse("intake:report_new"), form_data()).status_code for _ in range(3)
     ]
     assert statuses == [302, 302, 429] and len(calls) == 2
+
+
+def test_item27_a_guesser_behind_an_office_address_locks_out_no_colleague(staff, settings):
+    """Issue 11 §1: past the address's limit a wrong code is refused (429), a right one still
+    opens — from a fresh browser and from the API."""
+    settings.WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR = 3
+    _report, receipt = submit()
+    for _ in range(4):  # the guesser, a new session each time, same address
+        Client().post(reverse("intake:status_login"), {"access_code": codes.new_access_code()})
+    wrong = Client().post(reverse("intake:status_login"), {"access_code": codes.new_access_code()})
+    assert wrong.status_code == 429
+    colleague = Client().post(reverse("intake:status_login"), {"access_code": receipt.access_code})
+    assert colleague.status_code == 302 and colleague["Location"] == reverse("intake:status_report")
+    api = Client().post(
+        "/api/v1/reporter/session",
+        {"access_code": receipt.access_code},
+        content_type="application/json",
+    )
+    assert api.status_code in (200, 201), api.content[:200]
