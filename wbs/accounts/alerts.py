@@ -37,6 +37,10 @@ LABELS = {
         "A key pair was made or bound at a log-in: the account's case roles wait for an "
         "approval again"
     ),
+    "security.login_attack": _(
+        "Many wrong passwords or codes for a staff account from several places: the account "
+        "stays open to its owner, each place is held back"
+    ),
     "security.trust_root_invalid": _(
         "The recovery key does not match the pinned trust root: no report is accepted"
     ),

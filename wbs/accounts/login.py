@@ -9,8 +9,9 @@ from django.shortcuts import render
 
 from wbs.vault import keys
 
-from . import ratelimit, services
+from . import alerts, ratelimit, services
 from .forms import LoginForm
+from .models import User
 
 THROTTLED = "throttled"  # the audit verbs are auth.throttled and auth.failed
 FAILED = "failed"
@@ -37,7 +38,9 @@ def password_step(request, form, *, action: str, kind: str, limits: tuple[int, i
         request, action, username, per_account=per_account, per_address=per_address
     ):
         ratelimit.record_refusal(request, action)
+        _alarm(action, username, per_account)
         return PasswordStep(THROTTLED, username)
+    _alarm(action, username, per_account)
     user = authenticate(request, username=username, password=password)
     if user is None or user.kind != kind:
         return PasswordStep(FAILED, username)
@@ -56,6 +59,17 @@ def password_step(request, form, *, action: str, kind: str, limits: tuple[int, i
         # their own): an account with case roles waits for an Inspektur again, alerted.
         services.key_pair_replaced(user)
     return PasswordStep(OK, username, user, unlocked.private_key, unlocked.signing_key)
+
+
+def _alarm(action: str, username: str, per_account: int) -> None:
+    """Many attempts on one staff account from everywhere: the account stays open to its owner
+    (the limit is per address), and the watchers learn of it once per window."""
+    attempts = ratelimit.account_alarm(action, username, per_account=per_account)
+    if attempts is None:
+        return
+    user = User.objects.filter(username__iexact=username, kind="staff").first()
+    if user is not None:
+        alerts.alert("security.login_attack", subject=user, payload={"attempts": attempts})
 
 
 def refused_page(request, template: str, step: PasswordStep):

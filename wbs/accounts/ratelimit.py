@@ -158,15 +158,35 @@ def account_attempt(
     window: int = SESSION_WINDOW,
 ) -> bool:
     """Count a log-in attempt *before* the password is checked, so a parallel burst cannot slip
-    past the limit; True when this attempt is over the limit and must be refused."""
+    past the limit; True when this attempt is over the limit and must be refused.
 
-    account_key = _window_key(f"{action}:u", account_token(username.casefold()), window)
-    address_key = _window_key(f"{action}:a", address_token(client_address(request)), window)
-    over_account = _hit(account_key, window) > per_account
+    The account's limit counts per account *and address*: a stranger guessing the Inspektur's
+    password from one place stops there without locking the Inspektur out elsewhere. The
+    account's attempts from everywhere are counted too, for `account_alarm`."""
+    name = account_token(username.casefold())
+    address = address_token(client_address(request))
+    pair_key = _window_key(f"{action}:ua", f"{name}:{address}", window)
+    address_key = _window_key(f"{action}:a", address, window)
+    _hit(_window_key(f"{action}:u", name, window), window)
+    over_pair = _hit(pair_key, window) > per_account
     over_address = _hit(address_key, window) > per_address
-    return over_account or over_address
+    return over_pair or over_address
+
+
+def account_alarm(action: str, username: str, *, per_account: int, window: int = SESSION_WINDOW):
+    """The account's attempts from all addresses when they first pass its limit (an attack
+    from several places, or on a known name): the number once per window, else None."""
+    count = _count(_window_key(f"{action}:u", account_token(username.casefold()), window))
+    if count <= per_account:
+        return None
+    if not cache.add(f"rl:alarm:{action}:{account_token(username.casefold())}", 1, window):
+        return None
+    return count
 
 
 def account_success(request, action: str, username: str, window: int = SESSION_WINDOW) -> None:
-
-    cache.delete(_window_key(f"{action}:u", account_token(username.casefold()), window))
+    """A log-in that succeeded clears this account's count from this address."""
+    name = account_token(username.casefold())
+    address = address_token(client_address(request))
+    cache.delete(_window_key(f"{action}:ua", f"{name}:{address}", window))
+    cache.delete(_window_key(f"{action}:u", name, window))

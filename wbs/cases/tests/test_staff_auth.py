@@ -23,6 +23,7 @@ from conftest import PASSWORD, login_staff, make_staff
 from wbs.accounts import login
 from wbs.accounts import views as account_views
 from wbs.accounts.models import Role
+from wbs.audit.models import AuditEvent
 from wbs.cases.tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -578,3 +579,21 @@ def test_enrolled_user_cannot_enrol_a_second_device(client, verifikator):
     response = client.get(ENROL)
     assert response["Location"] == OTP
     assert TOTPDevice.objects.filter(user=verifikator).count() == 1
+
+
+def test_item04_a_stranger_cannot_lock_the_owner_out(verifikator, staff):
+    """Issue 11 §1: wrong passwords from one place stop that place, not the owner elsewhere;
+    the watchers are told once that the account is under attack."""
+    from wbs.accounts.models import Alert
+
+    stranger = Client(REMOTE_ADDR="10.0.0.66")
+    for _ in range(account_views.LIMIT_ACCOUNT + 3):
+        stranger.post(LOGIN, {"username": verifikator.username, "password": "salah-salah"})
+    refused = stranger.post(LOGIN, {"username": verifikator.username, "password": PASSWORD})
+    assert refused.status_code == 429, "the guessing place stays held back"
+    owner = Client(REMOTE_ADDR="10.0.0.7").post(
+        LOGIN, {"username": verifikator.username, "password": PASSWORD}
+    )
+    assert owner.status_code == 302, "the owner logs in from their own desk"
+    assert AuditEvent.objects.filter(verb="security.login_attack").count() == 1
+    assert Alert.objects.filter(verb="security.login_attack").exists()
