@@ -12,14 +12,49 @@ PLAIN_UPLOAD_PATHS = ("/staf/administrasi/pengaturan/", "/staf/admin/directory/"
 _ENVELOPE = 2 * 1024 * 1024
 
 
+def _policy() -> str:
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    parts = []
+    for name, value in directives.items():
+        if value is True:
+            parts.append(name)
+        elif value:
+            parts.append(f"{name} {' '.join(value)}")
+    return "; ".join(parts)
+
+
+def with_header_contract(response):
+    """The headers every answer carries (CSP, no framing, no caching, nosniff, permissions),
+    added where a response was made before the middlewares that set them ran: this guard's
+    own 413/400 and Django's 400 for a bad Host. Headers already set are left alone (static
+    files keep their caching)."""
+    if "Content-Security-Policy" not in response:
+        response["Content-Security-Policy"] = _policy()
+    response.setdefault("X-Frame-Options", "DENY")
+    response.setdefault("X-Content-Type-Options", "nosniff")
+    response.setdefault("Referrer-Policy", "no-referrer")
+    response.setdefault("Cache-Control", "no-store, no-cache, must-revalidate, private, max-age=0")
+    response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    return response
+
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
 class RequestSizeLimitMiddleware:
     """Refuse oversized bodies before reading them (413), and answer a body that cannot be
-    parsed with a clear 400 instead of a server error. Nothing of a refused request is kept."""
+    parsed with a clear 400 instead of a server error. Nothing of a refused request is kept.
+    Every response passing back through here carries the header contract."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return with_header_contract(self._respond(request))
+
+    def _respond(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -68,8 +103,5 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
-        response.setdefault(
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-        )
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
