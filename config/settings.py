@@ -320,6 +320,13 @@ WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR = envint("WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR", 
 WBS_LOOKUP_FAILS_GLOBAL_ALARM_HOUR = envint("WBS_LOOKUP_FAILS_GLOBAL_ALARM_HOUR", 1000, minimum=1)
 WBS_SUBMISSIONS_PER_SESSION_HOUR = envint("WBS_SUBMISSIONS_PER_SESSION_HOUR", 10, minimum=1)
 WBS_SUBMISSIONS_PER_ADDRESS_HOUR = envint("WBS_SUBMISSIONS_PER_ADDRESS_HOUR", 300, minimum=1)
+# File checks (each evidence file unpacked, decoded, cleaned and scanned) counted before they
+# run, refused or not; and the bytes all Office files of one request may unpack to.
+WBS_FILE_CHECKS_PER_SESSION_HOUR = envint("WBS_FILE_CHECKS_PER_SESSION_HOUR", 100, minimum=10)
+WBS_FILE_CHECKS_PER_ADDRESS_HOUR = envint("WBS_FILE_CHECKS_PER_ADDRESS_HOUR", 1000, minimum=10)
+WBS_MAX_UNPACKED_BYTES_PER_REQUEST = (
+    envint("WBS_MAX_UNPACKED_MB_PER_REQUEST", 100, minimum=10, maximum=1024) * 1024 * 1024
+)
 WBS_TRUST_X_FORWARDED_FOR = envbool("WBS_TRUST_X_FORWARDED_FOR", False)
 
 

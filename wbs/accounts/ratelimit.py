@@ -38,14 +38,14 @@ def _count(key: str) -> int:
     return cache.get(key, 0)
 
 
-def _hit(key: str, ttl: int) -> int:
-    if cache.add(key, 1, ttl):
-        return 1
+def _hit(key: str, ttl: int, amount: int = 1) -> int:
+    if cache.add(key, amount, ttl):
+        return amount
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, ttl)
-        return 1
+        cache.add(key, amount, ttl)
+        return amount
 
 
 def _session_key(request) -> str | None:
@@ -140,6 +140,24 @@ def submission_claim(request) -> bool:
     over = False
     for kind, key, ttl in _keys(request, "submit", HOUR):
         if _hit(key, ttl) > limits[kind]:
+            over = True
+    return not over
+
+
+def file_checks_claim(request, count: int) -> bool:
+    """Count the file checks a request is about to run (each file unpacked, decoded or
+    scanned) *before* running them, whatever the outcome: refused files and refused forms
+    count too, so nobody keeps the workers busy with files that are never accepted. False
+    when the session or the address is over its hourly limit; then no file is checked."""
+    if count <= 0:
+        return True
+    limits = {
+        "session": settings.WBS_FILE_CHECKS_PER_SESSION_HOUR,
+        "address": settings.WBS_FILE_CHECKS_PER_ADDRESS_HOUR,
+    }
+    over = False
+    for kind, key, ttl in _keys(request, "checks", HOUR):
+        if _hit(key, ttl, count) > limits[kind]:
             over = True
     return not over
 

@@ -34,7 +34,11 @@ from wbs.directory.models import Category, Unit
 from wbs.monitoring.figures import public_figures
 from wbs.vault import access
 from wbs.vault import keyring as kr
-from wbs.vault.uploads import UploadProblem, check_uploads
+from wbs.vault.uploads import (
+    UploadProblem,
+    check_uploads,
+    request_budget,
+)
 
 from . import api_input, schemas, services
 from .api_input import ApiError
@@ -175,6 +179,14 @@ def _too_many():
     return ApiError(429, _("Too many reports from here in a short time. Try again later."))
 
 
+def _too_many_checks():
+    return ApiError(
+        429,
+        _("Too many files have been checked from here in the last hour. Try again later."),
+        {"attachments": [_("Too many files have been checked from here in the last hour.")]},
+    )
+
+
 @api.post(
     "/reports",
     response={
@@ -195,8 +207,12 @@ def create_report(request):
         ratelimit.record_refusal(request, "submission")
         raise _too_many()
     data, people = api_input.cleaned_report(source)
+    if not ratelimit.file_checks_claim(request, len(files)):
+        ratelimit.record_refusal(request, "file checks")
+        raise _too_many_checks()
     try:
-        uploads = check_uploads(files)
+        with request_budget():
+            uploads = check_uploads(files)
     except UploadProblem as problem:
         raise ApiError(
             400, _("Some files were refused."), {"attachments": problem.messages}
@@ -356,8 +372,12 @@ def reporter_attachments(
         raise api_input.invalid({"note": [api_input.too_long(MESSAGE_MAX, len(note))]})
     if not attachments:
         raise api_input.invalid({"attachments": [_("Choose at least one file.")]})
+    if not ratelimit.file_checks_claim(request, len(attachments)):
+        ratelimit.record_refusal(request, "file checks")
+        raise _too_many_checks()
     try:
-        uploads = check_uploads(attachments, already_stored_bytes=stored_bytes(keyring, report))
+        with request_budget():
+            uploads = check_uploads(attachments, already_stored_bytes=stored_bytes(keyring, report))
     except UploadProblem as problem:
         raise ApiError(
             400, _("Some files were refused."), {"attachments": problem.messages}

@@ -29,12 +29,21 @@ from wbs.monitoring.services import receipt_document
 from wbs.vault import access, held_files
 from wbs.vault import keyring as kr
 from wbs.vault.receipts import open_receipt, seal_receipt
-from wbs.vault.uploads import UploadProblem, check_uploads, held_uploads, hold_accepted
+from wbs.vault.uploads import (
+    MSG_FILES_NOT_CHECKED,
+    UploadProblem,
+    check_each,
+    check_uploads,
+    held_uploads,
+    hold_checked,
+    within_request_budget,
+)
 
 from . import services
 from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 
 REPORTER_SESSION = "wbs_reporter_report"
+
 RECEIPT_COOKIE = "wbs-receipt"
 
 
@@ -93,29 +102,42 @@ def _held_from_post(post) -> tuple[list, list[str]]:
 
 
 @require_http_methods(["GET", "POST"])
+@within_request_budget
 def report_new(request):
     if request.method == "GET":
         form = ReportForm(initial=_identity_initial(request))
         return _report_form(request, form, AccusedFormSet(prefix="accused"))
     held, lost = _held_from_post(request.POST)
     new_files = request.FILES.getlist("attachments")
-    blocked = ratelimit.submission_blocked(request)
+    sending = "add_accused" not in request.POST
+    # Every file this request will check (held ones are checked again when the report is
+    # sent) is counted before any is opened, accepted or refused; each is checked once.
+    checks = len(new_files) + (len(held) if sending else 0)
+    blocked = ratelimit.submission_blocked(request) or not ratelimit.file_checks_claim(
+        request, checks
+    )
+    if blocked:
+        passed, file_problems = [], ([MSG_FILES_NOT_CHECKED] if new_files else [])
+    else:
+        passed, file_problems = check_each(new_files, held)
 
     def back(form, formset, *, status, upload_problems=(), **extra):
-        # The page goes back: files that pass their checks are held, not dropped (unless the
-        # sender is being rate-limited: round trips must not fill the disk).
-        kept, problems = ([], []) if blocked else hold_accepted(new_files, held)
+        # The page goes back: files that passed their checks are held, not dropped (none is
+        # checked for a sender being rate-limited: round trips must not fill disk or workers).
+        kept, problems = hold_checked(passed)
         return _report_form(
             request,
             form,
             formset,
             status=status,
             held_files=held + kept,
-            upload_problems=list(dict.fromkeys([*lost, *upload_problems, *problems])),
+            upload_problems=list(
+                dict.fromkeys([*lost, *file_problems, *upload_problems, *problems])
+            ),
             **extra,
         )
 
-    if "add_accused" in request.POST:
+    if not sending:
         form = ReportForm(initial=request.POST.dict())
         formset = AccusedFormSet(_add_accused_row(request.POST), prefix="accused")
         return back(form, formset, status=200, show_formset_errors=False)
@@ -124,17 +146,14 @@ def report_new(request):
     if blocked:
         ratelimit.record_refusal(request, "submission")
         return back(form, formset, status=429, rate_limited=True)
-    if not (form.is_valid() & formset.is_valid()) or lost:
+    for text in file_problems:  # at the file field too, not only in the summary
+        form.add_error("attachments", text)
+    if not (form.is_valid() & formset.is_valid()) or lost or file_problems:
         return back(form, formset, status=400)
     try:
-        uploads = check_uploads(
-            new_files,
-            already_stored_bytes=sum(item.size for item in held),
-            already_chosen=len(held),
-        )
-        uploads += held_uploads(held)
+        uploads = passed + held_uploads(held)
     except UploadProblem as problem:
-        for text in problem.messages:  # at the file field too, not only in the summary
+        for text in problem.messages:
             form.add_error("attachments", text)
         return back(form, formset, status=400, upload_problems=problem.messages)
     if not ratelimit.submission_claim(request):
@@ -339,6 +358,7 @@ def status_message(request, report_id=None):
 
 
 @require_POST
+@within_request_budget
 def status_evidence(request, report_id=None):
     report = _reporter_report(request, report_id)
     form = EvidenceForm(request.POST, request.FILES)
@@ -348,6 +368,15 @@ def status_evidence(request, report_id=None):
         if not files:
             form.add_error("attachments", _("Choose at least one file."))
         else:
+            if not ratelimit.file_checks_claim(request, len(files)):
+                ratelimit.record_refusal(request, "file checks")
+                return _report_page(
+                    request,
+                    report_id,
+                    evidence_form=form,
+                    upload_problems=[MSG_FILES_NOT_CHECKED],
+                    status=429,
+                )
             try:
                 already = stored_bytes(request.keyring, report)
                 uploads = check_uploads(files, already_stored_bytes=already)

@@ -7,10 +7,13 @@ before writing it to a spooled temporary file; the plaintext is read back into m
 the file is checked (content type, cleaning, antivirus) and re-encrypted for storage.
 
 The reporter side and the staff side both take files through `MultipleFileField` and
-`check_uploads`; refusals come back as `UploadProblem` with messages that name no file.
+`check_uploads` (the report form: `check_each`, `hold_checked`); refusals come back as
+`UploadProblem` with messages naming the file for its sender only (`file_label`), never logged.
+Checks run inside a request's unpacking budget (`within_request_budget`).
 """
 
 import contextlib
+import functools
 import tempfile
 
 from django import forms
@@ -125,11 +128,19 @@ MSG_MALWARE = gettext_lazy(
 )
 
 
+MSG_FILES_NOT_CHECKED = gettext_lazy(
+    "Too much has been sent from here in a short time, so the files just chosen were not "
+    "checked or kept. Try again later: what you typed is still here."
+)
+
+
 class CheckedUpload:
     """A file that passed the content checks, held in memory until it is stored encrypted.
     `scan` is the antivirus verdict (antivirus.CLEAN, UNAVAILABLE or OFF)."""
 
     def __init__(self, name: str, checked: filecheck.CheckedFile, data: bytes, scan: str = ""):
+        self.name = name  # as chosen: only for the sender's own messages, never logged
+        self.position = 0  # its place among the files chosen together (for "File 2")
         self.display_name = filecheck.safe_display_name(name)
         self.checked = checked
         self.data = data
@@ -147,19 +158,27 @@ def inspect_upload(upload) -> CheckedUpload:
 
 
 def inspect_bytes(name: str, data: bytes) -> CheckedUpload:
-    checked = filecheck.check_and_clean(data, name)
+    """The antivirus sees the file before any parser of ours touches it; then its content
+    is checked and cleaned (only the checks that read no content come first)."""
+    filecheck.precheck(data, name)
     verdict = antivirus.scan_bytes(data)
     if verdict.infected:
         raise filecheck.FileRejected(MSG_MALWARE, code="malware")
+    checked = filecheck.check_and_clean(data, name)
     return CheckedUpload(name, checked, data, verdict.status)
 
 
-def hold_accepted(files, held: list) -> tuple[list, list[str]]:
-    """The page goes back to the sender: each new file is checked on its own; those that
-    pass are held (wbs.vault.held_files), within the same limits as one report (number of
-    files, bytes in all) and the folder's quota, so they need not be chosen again; the others
-    get their message. `held`: files already held. Returns (newly held files, messages)."""
-    kept, problems = [], []
+def request_budget():
+    """All Office files checked within one request together unpack to at most
+    WBS_MAX_UNPACKED_MB_PER_REQUEST (each to at most filecheck's per-file limit)."""
+    return filecheck.unpack_budget(settings.WBS_MAX_UNPACKED_BYTES_PER_REQUEST)
+
+
+def check_each(files, held: list) -> tuple[list[CheckedUpload], list[str]]:
+    """The report form's new files, each checked once and on its own, within the limits of one
+    report (number of files, bytes in all, counting `held`: the files already held). Returns
+    (the files that pass, a message naming each refused file)."""
+    passed, problems = [], []
     count, total = len(held), sum(item.size for item in held)
     max_mb = settings.WBS_MAX_FILE_BYTES // (1024 * 1024)
     for index, upload in enumerate(files, start=len(held) + 1):
@@ -184,15 +203,37 @@ def hold_accepted(files, held: list) -> tuple[list, list[str]]:
                 % {"file": label, "mb": settings.WBS_MAX_REPORT_BYTES // (1024 * 1024)}
             )
             continue
+        checked.position = index
+        passed.append(checked)
+        count, total = count + 1, total + checked.size
+    return passed, problems
+
+
+def hold_checked(checked: list[CheckedUpload]) -> tuple[list, list[str]]:
+    """The page goes back to the sender: files that passed (`check_each`) are held
+    (wbs.vault.held_files) within the folder's quota, so they need not be chosen again.
+    Returns (the held files, a message for each file that could not be kept)."""
+    kept, problems = [], []
+    for item in checked:
         if not held_files.room_left():
             problems.append(
                 _("%(file)s could not be kept for now: choose it again before sending.")
-                % {"file": label}
+                % {"file": file_label(item.name, item.position)}
             )
             continue
-        kept.append(held_files.hold(upload.name or "", checked.data))
-        count, total = count + 1, total + checked.size
+        kept.append(held_files.hold(item.name, item.data))
     return kept, problems
+
+
+def within_request_budget(view):
+    """A view whose file checks share one unpacking budget (`request_budget`)."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        with request_budget():
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def held_uploads(held: list) -> list[CheckedUpload]:

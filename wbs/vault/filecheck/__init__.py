@@ -47,6 +47,7 @@ from .common import (
     join_notes,
     not_a,
     reject,
+    unpack_budget,
 )
 from .images import clean_image
 from .names import extension, safe_display_name
@@ -81,7 +82,9 @@ __all__ = [
     "CheckedFile",
     "FileRejected",
     "check_and_clean",
+    "precheck",
     "safe_display_name",
+    "unpack_budget",
 ]
 
 # kind -> (content type, canonical extension, accepted extensions)
@@ -107,14 +110,11 @@ _KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 ALLOWED_EXTENSIONS = frozenset(ext for _ct, _canon, exts in _KINDS.values() for ext in exts)
 
 
-def check_and_clean(data: bytes, filename: str) -> CheckedFile:
-    """Detect the type from content, require a matching extension and return a cleaned copy.
-
-    Raises FileRejected (with a translatable, name-free message) for anything not accepted.
-    """
+def precheck(data: bytes, filename: str) -> str:
+    """The checks that read no content (type, emptiness, size, the name's extension), run
+    before the antivirus and the parsers. Returns the extension; raises FileRejected."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("data must be bytes")
-    data = bytes(data)
     if not data:
         raise reject(MSG_EMPTY, "empty")
     # The installation's per-file limit (WBS_MAX_FILE_MB), the same one the upload handler
@@ -125,6 +125,16 @@ def check_and_clean(data: bytes, filename: str) -> CheckedFile:
     ext = extension(filename)
     if ext not in ALLOWED_EXTENSIONS:
         raise reject(MSG_NOT_ALLOWED, "not_allowed")
+    return ext
+
+
+def check_and_clean(data: bytes, filename: str) -> CheckedFile:
+    """Detect the type from content, require a matching extension and return a cleaned copy.
+
+    Raises FileRejected (with a translatable, name-free message) for anything not accepted.
+    """
+    data = bytes(data) if isinstance(data, bytearray | memoryview) else data
+    ext = precheck(data, filename)
 
     try:
         kind = sniff(data, ext)

@@ -9,6 +9,7 @@ tracebacks either.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.utils.text import format_lazy
@@ -20,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
 MAX_ZIP_ENTRIES = 2_000
-MAX_ZIP_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+# One Office file may unpack to this much; all files of one request together to
+# WBS_MAX_UNPACKED_BYTES_PER_REQUEST (see `unpack_budget`).
+MAX_ZIP_TOTAL_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 # An entry smaller than this cannot be a bomb whatever its ratio (the total is capped anyway);
 # very repetitive small XML parts legitimately compress better than 200:1.
@@ -40,6 +43,10 @@ MSG_ENCRYPTED = _("Encrypted or password-protected files cannot be accepted.")
 MSG_EMPTY = _("The file is empty.")
 MSG_TOO_BIG = _("The file is too large. The maximum size is %(mb)d MB.")
 MSG_UNPACKED_TOO_LARGE = _("The archive is too large when unpacked.")
+MSG_REQUEST_UNPACKED_TOO_LARGE = _(
+    "The documents sent together are too large when unpacked (at most %(mb)d MB at a time): "
+    "send this one on its own (after the report, with its access code)."
+)
 MSG_TOO_MANY_PARTS = _("The document consists of too many parts.")
 MSG_SUSPICIOUS_COMPRESSION = _("The document is compressed in a suspicious way.")
 MSG_MACROS = _(
@@ -79,6 +86,36 @@ class CheckedFile:
     extension: str
     cleaned: bytes | None
     cleaning_note: str
+
+
+# (limit, bytes left) for the Office files of this request; None: no request budget.
+_unpack_left: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
+    "wbs_unpack_left", default=None
+)
+
+
+@contextlib.contextmanager
+def unpack_budget(limit: int):
+    """Within the block, all Office files checked together may unpack to `limit` bytes at most
+    (their declared sizes, counted before anything is decompressed)."""
+    token = _unpack_left.set((limit, limit))
+    try:
+        yield
+    finally:
+        _unpack_left.reset(token)
+
+
+def spend_unpacked(size: int) -> None:
+    """Take `size` unpacked bytes from the request's budget, or refuse the file."""
+    budget = _unpack_left.get()
+    if budget is None:
+        return
+    limit, left = budget
+    if size > left:
+        raise reject(
+            MSG_REQUEST_UNPACKED_TOO_LARGE % {"mb": limit // (1024 * 1024)}, "request_unpacked"
+        )
+    _unpack_left.set((limit, left - size))
 
 
 def reject(message, code: str) -> FileRejected:

@@ -34,6 +34,7 @@ from .common import (
     ZIP_RATIO_MIN_ENTRY,
     damaged,
     reject,
+    spend_unpacked,
     untrusted,
 )
 from .images import strip_embedded_image
@@ -145,6 +146,7 @@ def _check_archive(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             info.compress_size <= 0 or info.file_size / info.compress_size > MAX_ZIP_RATIO
         ):
             raise reject(MSG_SUSPICIOUS_COMPRESSION, "zip_ratio")
+    spend_unpacked(total)
     return infos
 
 

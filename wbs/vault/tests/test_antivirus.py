@@ -296,3 +296,21 @@ def test_health_reports_the_antivirus(staff, clamd, settings):
     with translation.override("en"):
         check = {c.name: c for c in health.run_checks()}["Antivirus (ClamAV)"]
     assert not check.ok
+
+
+def test_the_antivirus_sees_a_file_before_any_parser(clamd, monkeypatch):
+    """Issue 11 §1: an infected file is refused by the scan before our parsers open it."""
+    data = EICAR + b" " + CLEAN  # an allowed name (.txt) over a malicious content
+    parsed = []
+    monkeypatch.setattr(
+        filecheck, "check_and_clean", lambda *a, **k: parsed.append(1) or pytest.fail("parsed")
+    )
+    with pytest.raises(filecheck.FileRejected) as refused:
+        uploads.inspect_bytes("catatan.txt", data)
+    assert refused.value.code == "malware" and parsed == [] and clamd.scanned == [data]
+
+
+def test_a_file_refused_by_name_or_size_is_not_even_scanned(clamd):
+    with pytest.raises(filecheck.FileRejected) as refused:
+        uploads.inspect_bytes("program.exe", CLEAN)
+    assert refused.value.code == "not_allowed" and clamd.scanned == []

@@ -2,6 +2,7 @@
 metadata cleaning. All fixtures are built in memory (see fixtures_files)."""
 
 import io
+import os
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -612,7 +613,7 @@ def test_docx_declaring_macro_content_type_is_rejected():
 
 
 def test_docx_zip_bomb_by_ratio_is_rejected():
-    data = F.docx_bytes({"word/media/bomb.bin": bytes(50 * 1024 * 1024)})
+    data = F.docx_bytes({"word/media/bomb.bin": bytes(40 * 1024 * 1024)})
     assert len(data) < 1024 * 1024
     assert rejected(data, "dokumen.docx").code == "zip_ratio"
 
@@ -623,6 +624,30 @@ def test_docx_total_unpacked_size_limit():
     # ratio rule.
     data = F.patch_central_directory(F.docx_bytes(extra), file_size=900_000)
     assert rejected(data, "dokumen.docx").code == "zip_too_large"
+
+
+def test_docx_unpacking_past_the_per_file_limit_is_refused_before_decompression():
+    # 70 entries claiming 900,000 bytes each: 63 MB, well below the old 200 MB limit and
+    # above today's 50 MB. Refused from the directory alone (the entries hold 100 bytes).
+    extra = {f"word/media/part{i}.bin": bytes(100) for i in range(70)}
+    data = F.patch_central_directory(F.docx_bytes(extra), file_size=900_000)
+    assert rejected(data, "dokumen.docx").code == "zip_too_large"
+    assert filecheck.common.MAX_ZIP_TOTAL_UNCOMPRESSED == 50 * 1024 * 1024
+
+
+def test_office_files_of_one_request_share_one_unpack_budget():
+    # Three DOCX of ~8 MB unpacked each (random bytes: zeros would trip the ratio rule):
+    # within a 20 MB budget the third is refused.
+    media = os.urandom(8 * 1024 * 1024)
+    data = F.docx_bytes({"word/media/photo.bin": media})
+    with filecheck.unpack_budget(20 * 1024 * 1024):
+        filecheck.check_and_clean(data, "satu.docx")
+        filecheck.check_and_clean(data, "dua.docx")
+        third = rejected(data, "tiga.docx")
+    assert third.code == "request_unpacked"
+    assert "20 MB" in str(third.message)
+    # Outside the block (another request) the same file passes again.
+    assert filecheck.check_and_clean(data, "tiga.docx").kind == "docx"
 
 
 def test_docx_with_too_many_entries_is_rejected():
