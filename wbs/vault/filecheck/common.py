@@ -62,7 +62,13 @@ NOTE_VIDEO = _("Some container metadata may remain in video files.")
 NOTE_EMBEDDED = _("Files embedded inside the document were not cleaned.")
 NOTE_REVISIONS = _("Tracked changes and comments were kept; their author names were removed.")
 NOTE_IMAGES = _("Some images inside the document could not be cleaned.")
-NOTE_PDF_ATTACHMENTS = _("Files attached inside the PDF were not cleaned.")
+NOTE_PDF_ATTACHMENTS = _(
+    "Files attached inside the PDF were removed from the cleaned copy; the original keeps them."
+)
+NOTE_PDF_ACTIVE = _(
+    "Scripts, automatic actions, links and interactive form layers were removed from the "
+    "cleaned copy; the original keeps them."
+)
 NOTE_PDF_SIGNATURE = _("Digital signatures in the PDF are no longer valid in the cleaned copy.")
 
 

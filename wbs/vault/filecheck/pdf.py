@@ -1,5 +1,11 @@
 """PDF: document information, XMP, page-piece data, annotation authors and the document ID are
-removed with pikepdf; embedded JPEG streams lose their metadata segments losslessly."""
+removed with pikepdf; embedded JPEG streams lose their metadata segments losslessly.
+
+Active content is removed from the cleaned copy (the one staff open by default; the original is
+kept as evidence and downloaded only deliberately, with a warning): JavaScript (the name tree,
+every JavaScript action), automatic actions (/OpenAction, every /AA), every action other than
+moving within the document (launch, URI, submit/import form, remote go-to, media), embedded
+files (the name tree, file-attachment annotations), media annotations and XFA forms."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import pikepdf
 from .common import (
     MSG_ENCRYPTED,
     NOTE_IMAGES,
+    NOTE_PDF_ACTIVE,
     NOTE_PDF_ATTACHMENTS,
     NOTE_PDF_SIGNATURE,
     damaged,
@@ -43,6 +50,16 @@ _MARKUP_ANNOTATIONS = frozenset(
 
 _ENCRYPTED = ((pikepdf.PasswordError, MSG_ENCRYPTED, "encrypted"),)
 
+# Actions that only move within the document; every other action type is removed.
+_SAFE_ACTIONS = frozenset({"/GoTo", "/Named", "/Thread", "/Trans", "/SetOCGState"})
+# Annotations that play or run something (or carry a file): removed from their page.
+_ACTIVE_ANNOTATIONS = frozenset(
+    {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
+)
+# Catalog entries that run, render or carry something outside the page content.
+_ACTIVE_CATALOG = ("/OpenAction", "/AA", "/NeedsRendering", "/Collection")
+_ACTIVE_NAMES = ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations")
+
 
 def clean_pdf(data: bytes) -> tuple[bytes, list]:
     with untrusted(_ENCRYPTED):
@@ -52,6 +69,11 @@ def clean_pdf(data: bytes) -> tuple[bytes, list]:
         if len(pdf.pages) == 0:
             raise damaged()
         notes = _scrub_pdf(pdf)
+        active, files = _remove_active_content(pdf)
+        if active:
+            notes.append(NOTE_PDF_ACTIVE)
+        if files and NOTE_PDF_ATTACHMENTS not in notes:
+            notes.append(NOTE_PDF_ATTACHMENTS)
         out = io.BytesIO()
         # Streams are passed through undecoded (no decompression bomb, no re-rendering);
         # the encryption of owner-password-only files is removed; the /ID is derived from
@@ -125,3 +147,115 @@ def _scrub_annotation(annot: pikepdf.Dictionary) -> None:
                 del annot[key]
     elif "/M" in annot:
         del annot["/M"]
+
+
+def _is_dangerous_action(value) -> bool:
+    """An action (a dictionary with /S, typed /Action or untyped, not a structure attribute)
+    that does more than move within the document."""
+    if not isinstance(value, pikepdf.Dictionary) or "/S" not in value or "/O" in value:
+        return False
+    if value.get("/Type") not in (None, pikepdf.Name.Action):
+        return False
+    return str(value.get("/S")) not in _SAFE_ACTIONS
+
+
+def _remove_active_content(pdf: pikepdf.Pdf) -> tuple[bool, bool]:
+    """Remove what runs, opens or calls out by itself and every embedded file (see the module
+    text); the writer then leaves out every object no longer referenced. Returns (active
+    content was removed, embedded files were removed)."""
+    removed = files = False
+    root = pdf.Root
+    for key in _ACTIVE_CATALOG:
+        if key in root:
+            del root[key]
+            removed = True
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        if "/EmbeddedFiles" in names:
+            del names["/EmbeddedFiles"]
+            files = True
+        for key in _ACTIVE_NAMES:
+            if key in names:
+                del names[key]
+                removed = True
+    form = root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and "/XFA" in form:
+        del form["/XFA"]
+        removed = True
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            continue
+        subtypes = [
+            str(annot.get("/Subtype")) if isinstance(annot, pikepdf.Dictionary) else ""
+            for annot in annots
+        ]
+        if any(subtype in _ACTIVE_ANNOTATIONS for subtype in subtypes):
+            page.obj["/Annots"] = pikepdf.Array(
+                [a for a, t in zip(annots, subtypes, strict=True) if t not in _ACTIVE_ANNOTATIONS]
+            )
+            removed |= any(t in _ACTIVE_ANNOTATIONS - {"/FileAttachment"} for t in subtypes)
+            files |= "/FileAttachment" in subtypes
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            found = _scrub_actions(obj.stream_dict)
+        elif isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
+            found = _scrub_actions(obj)
+        else:
+            continue
+        removed |= found[0]
+        files |= found[1]
+    return removed, files
+
+
+def _scrub_actions(container) -> tuple[bool, bool]:
+    """Remove additional and dangerous actions, associated and embedded files from `container`
+    and the direct objects nested in it (indirect ones are visited on their own by the caller).
+    Returns (an action was removed, a file was removed)."""
+    removed = files = False
+    stack = [container]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Dictionary):
+            removed |= _scrub_action_keys(item)
+            for key in ("/AF", "/EF"):  # PDF 2.0 associated files; a file spec's embedded file
+                if key in item:
+                    del item[key]
+                    files = True
+            children = list(item.values())
+        elif isinstance(item, pikepdf.Array):
+            children = list(item)
+        else:
+            continue
+        stack.extend(
+            child
+            for child in children
+            if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect
+        )
+    return removed, files
+
+
+def _scrub_action_keys(item: pikepdf.Dictionary) -> bool:
+    removed = False
+    if "/AA" in item:
+        del item["/AA"]
+        removed = True
+    for key in ("/A", "/Next", "/PA"):
+        value = item.get(key)
+        if _is_dangerous_action(value):
+            del item[key]
+            removed = True
+        elif isinstance(value, pikepdf.Array):
+            kept = [action for action in value if not _is_dangerous_action(action)]
+            if len(kept) != len(value):
+                item[key] = pikepdf.Array(kept)
+                removed = True
+    if item.get("/Type") == pikepdf.Name.Action and _is_dangerous_action(item):
+        # An action reached some other way (e.g. from a name tree): emptied of what it runs.
+        for key in ("/JS", "/F", "/URI", "/Win", "/Mac", "/Unix", "/D", "/Fields"):
+            if key in item:
+                del item[key]
+        item["/S"] = pikepdf.Name.Named
+        item["/N"] = pikepdf.Name.FirstPage
+        removed = True
+    return removed

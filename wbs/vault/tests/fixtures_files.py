@@ -506,3 +506,58 @@ def iso_media(brand: bytes, handlers: tuple[bytes, ...]) -> bytes:
     media["\xa9ART"] = ["MARKER-TAG-ARTIST"]
     media.save(buffer)
     return buffer.getvalue()
+
+
+def pdf_with_active_content() -> bytes:
+    """A two-page PDF with every kind of active content the cleaned copy must lose: JavaScript
+    on open and in the name tree, a /Launch link, a URI link, page and field additional actions,
+    a JavaScript chained after a GoTo, an embedded file, a file-attachment and a media
+    annotation, an XFA form. It keeps an internal GoTo link and a highlight (to be kept)."""
+    pdf = pikepdf.open(io.BytesIO(simple_pdf(pages=2)))
+    D = pikepdf.Dictionary
+    N = pikepdf.Name
+
+    def js(code: str):
+        return D(Type=N.Action, S=N.JavaScript, JS=pikepdf.String(code))
+
+    first, second = pdf.pages[0], pdf.pages[1]
+    pdf.Root.OpenAction = js("app.alert('MARKER-OPEN')")
+    pdf.Root.AA = D(WC=js("app.alert('MARKER-CLOSE')"))
+    script_tree = D(Names=pikepdf.Array([pikepdf.String("init"), pdf.make_indirect(js("MARKER"))]))
+    pdf.Root.Names = D(JavaScript=script_tree)
+    pdf.attachments["lampiran.txt"] = pikepdf.AttachedFileSpec(pdf, b"MARKER-ATTACHED")
+    first.obj.AA = D(O=js("MARKER-PAGE-OPEN"))
+    goto = D(S=N.GoTo, D=pikepdf.Array([second.obj, N.Fit]), Next=js("MARKER-NEXT"))
+    rect = pikepdf.Array([10, 10, 50, 50])
+    annots = [
+        D(Type=N.Annot, Subtype=N.Link, Rect=rect, A=goto),
+        D(
+            Type=N.Annot,
+            Subtype=N.Link,
+            Rect=rect,
+            A=D(S=N.Launch, F=pikepdf.String("cmd.exe"), Win=D(F=pikepdf.String("cmd.exe"))),
+        ),
+        D(Type=N.Annot, Subtype=N.Link, Rect=rect, A=D(S=N.URI, URI=pikepdf.String("http://x"))),
+        D(Type=N.Annot, Subtype=N.Highlight, Rect=rect, QuadPoints=pikepdf.Array([0] * 8)),
+        D(Type=N.Annot, Subtype=N.Screen, Rect=rect, A=D(S=N.Rendition, JS=pikepdf.String("M"))),
+        D(
+            Type=N.Annot,
+            Subtype=N.FileAttachment,
+            Rect=rect,
+            FS=pikepdf.AttachedFileSpec(pdf, b"MARKER-ANNOT-FILE").obj,
+        ),
+    ]
+    field = D(
+        Type=N.Annot,
+        Subtype=N.Widget,
+        FT=N.Tx,
+        T=pikepdf.String("nama"),
+        Rect=rect,
+        AA=D(K=js("MARKER-KEYSTROKE")),
+    )
+    field = pdf.make_indirect(field)
+    first.obj.Annots = pdf.make_indirect(pikepdf.Array([*annots, field]))
+    pdf.Root.AcroForm = D(
+        Fields=pikepdf.Array([field]), XFA=pdf.make_stream(b"<xdp:xdp>MARKER-XFA</xdp:xdp>")
+    )
+    return pdf_bytes(pdf, compress_streams=False)
