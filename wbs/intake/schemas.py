@@ -67,12 +67,22 @@ def _yes(value):
 
 
 def _text(value):
-    """Text as the web form cleans it: null is empty, a number is its digits (an amount sent as
-    a JSON number), white space around it is dropped."""
+    """Text as the web form cleans it: null is empty, a whole number is its digits (an amount
+    sent as a JSON number; a fraction is refused as not text), white space around it is
+    dropped."""
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)  # 1500000.0 is "1500000", never "1500000.0" (read as Rp15.000.000)
+    if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _id(value):
+    """A row id: a JSON number or its digits as text (a form field); true/false is no id."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
     return value.strip() if isinstance(value, str) else value
 
 
@@ -83,6 +93,7 @@ def _no_nul(value: str) -> str:
 
 
 Yes = Annotated[bool, BeforeValidator(_yes)]
+Id = Annotated[int, BeforeValidator(_id)]
 # Every text field of a request: cleaned like the web form's CharField (stripped, no NUL).
 Text = Annotated[str, BeforeValidator(_text), AfterValidator(_no_nul)]
 
@@ -126,7 +137,7 @@ class ReportIn(In):
     category: Text = Field(description="Category code (GET public/categories)")
     title: Text = Field(min_length=1, max_length=limits.TITLE_MAX)
     description: Text = Field(min_length=limits.DESCRIPTION_MIN, max_length=limits.DESCRIPTION_MAX)
-    unit: int = Field(description="Perangkat Daerah id (GET public/units)")
+    unit: Id = Field(description="Perangkat Daerah id (GET public/units)")
     location: Text = Field("", max_length=limits.SHORT_MAX)
     incident_date: Annotated[datetime.date | None, BeforeValidator(_date)] = None
     period: Text = Field(
