@@ -51,7 +51,7 @@ else
 endif
 	WBS_DEMO_HOST=$(HOST) $(DEMO) db_worker --interval 2 >/dev/null 2>&1 & \
 	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  WBS_DEMO_HOST=$(HOST) $(DEMO) runserver $(HOST):$(PORT) --noreload
+	  WBS_DEMO_HOST=$(HOST) $(DEMO) serve_demo $(HOST):$(PORT) --noreload
 
 # Sets up and runs the whole test suite (browser tests included when Chromium is installed;
 # .ci/run installs it and makes a skipped browser test a failure).
