@@ -18,6 +18,7 @@ from config.env import (
     envstr,
     secret_from_env_or_file,
 )
+from wbs.private_files import private_dir, write_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Test mode (fast local secrets, HTTP cookies): set by the test run itself (config/pytest_mode.py).
@@ -40,9 +41,9 @@ def _local_secret(name: str) -> str:
         )
     path = DATA_DIR / "secrets" / name.lower()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        path.chmod(0o600)
+        private_dir(DATA_DIR)
+        private_dir(path.parent)
+        write_private(path, secrets.token_urlsafe(48))
     return path.read_text(encoding="ascii").strip()
 
 

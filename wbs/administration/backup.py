@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from wbs.cases.evidence import blob_names
 from wbs.cases.models import Attachment, Report
 from wbs.directory.models import OrganisationProfile
+from wbs.private_files import open_private, private_dir, restrict_tree, write_private
 from wbs.vault.hashing import pepper_fingerprint
 
 from .models import BackupRun
@@ -50,7 +51,10 @@ def create(output: Path) -> dict:
     output = Path(output)
     if output.exists() and any(output.iterdir()):
         raise BackupError(_("%(folder)s is not empty.") % {"folder": output})
-    (output / "attachments").mkdir(parents=True, exist_ok=True)
+    # Private from the first byte (database.json holds password hashes and TOTP secrets).
+    private_dir(output)
+    private_dir(output / "attachments")
+    open_private(output / "database.json").close()  # dumpdata then writes into a 0600 file
     with transaction.atomic():  # one consistent view of the data (REPEATABLE READ on PG)
         call_command("dumpdata", exclude=EXCLUDE, output=str(output / "database.json"), verbosity=0)
         names = blob_names(Attachment.objects.all())
@@ -58,8 +62,8 @@ def create(output: Path) -> dict:
     storage = storages["attachments"]
     for name in names:
         target = output / "attachments" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with storage.open(name, "rb") as src, target.open("wb") as dst:
+        private_dir(target.parent)
+        with storage.open(name, "rb") as src, open_private(target) as dst:
             shutil.copyfileobj(src, dst)
     _copy_logo(output)
     files = {
@@ -73,7 +77,8 @@ def create(output: Path) -> dict:
         "pepper_fingerprint": pepper_fingerprint(),
         "files": files,
     }
-    (output / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    write_private(output / "manifest.json", json.dumps(manifest, indent=1))
+    restrict_tree(output)
     BackupRun.objects.create(
         location=str(output),
         reports=reports,
@@ -89,8 +94,8 @@ def _copy_logo(output: Path) -> None:
     if profile is None or not profile.logo:
         return
     target = output / "media" / profile.logo.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with profile.logo.open("rb") as src, target.open("wb") as dst:
+    private_dir(target.parent)
+    with profile.logo.open("rb") as src, open_private(target) as dst:
         shutil.copyfileobj(src, dst)
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 
+from wbs.private_files import private_dir
+
 from . import crypto
 
 _SIGNER = signing.Signer(salt="wbs.vault.held_files")
@@ -33,9 +35,7 @@ class HeldFile:
 
 
 def _folder() -> Path:
-    folder = Path(settings.FILE_UPLOAD_TEMP_DIR) / "held"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(Path(settings.FILE_UPLOAD_TEMP_DIR) / "held")
 
 
 def _ad(file_id: uuid.UUID) -> bytes:

@@ -18,6 +18,8 @@ import nacl.exceptions
 import nacl.signing
 from django.conf import settings
 
+from wbs.private_files import private_dir, write_private
+
 from .models import RecoveryKey, SigningCertificate
 
 
@@ -76,11 +78,8 @@ def pin_locally(fingerprint_text: str) -> Path | None:
     from (WBS_DATA_DIR/secrets/wbs_trust_root). In production an operator pins it."""
     if not (settings.DEMO or settings.DEBUG):
         return None
-    folder = Path(settings.DATA_DIR) / "secrets"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "wbs_trust_root"
-    path.write_text(fingerprint_text + "\n", encoding="ascii")
-    path.chmod(0o600)
+    path = private_dir(Path(settings.DATA_DIR) / "secrets") / "wbs_trust_root"
+    write_private(path, fingerprint_text + "\n")
     return path
 
 

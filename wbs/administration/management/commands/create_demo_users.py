@@ -14,6 +14,7 @@ from wbs.accounts.services import create_staff_user, decider_for
 from wbs.cases.roles import grant_directly_with_recovery
 from wbs.cli import WbsCommand
 from wbs.directory.models import Wilayah
+from wbs.private_files import write_private
 from wbs.vault.management.commands.init_vault import DEMO_PASSPHRASE
 
 # Fictional people (docs/design/context-id.md: never real names or NIPs).
@@ -106,8 +107,7 @@ class Command(WbsCommand):
             grant_directly_with_recovery(passphrase, user, approved)
             device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
             saved[username] = {"password": password, "totp_secret": _b32(device.bin_key)}
-        path.write_text(json.dumps(saved, indent=2))
-        path.chmod(0o600)
+        write_private(path, json.dumps(saved, indent=2))
         self.stdout.write(
             _("Demo staff log-ins (demo mode only; also in var/demo-credentials.json):")
         )

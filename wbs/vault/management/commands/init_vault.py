@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wbs.cli import WbsCommand
+from wbs.private_files import private_dir, write_private
 from wbs.vault import signing
 from wbs.vault.recovery import active_recovery_key, create_recovery_key
 
@@ -14,12 +15,9 @@ DEMO_PASSPHRASE = "demo_recovery_passphrase"  # noqa: S105 - a file name
 
 
 def _local_file(name: str, value: str) -> Path:
-    folder = Path(settings.DATA_DIR) / "secrets"
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    folder = private_dir(Path(settings.DATA_DIR) / "secrets")
     path = folder / name
-    path.write_text(value + "\n", encoding="ascii")
-    path.chmod(0o600)
+    write_private(path, value + "\n")
     return path
 
 
