@@ -69,6 +69,7 @@ LABELS = {
     "reporter.session_opened": _("Reporter opened their report"),
     "security.lookup_alarm": _("Access codes tried in bulk (alarm)"),
     "settings.changed": _("Settings changed"),
+    "system.reconciled": _("Database and attachment store reconciled"),
     "user.created": _("Account created"),
     "user.changed": _("Account details changed"),
     "user.sessions_ended": _("Sessions ended by an administrator"),

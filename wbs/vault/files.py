@@ -43,3 +43,22 @@ def delete(names: Iterable[str]) -> None:
     for name in names:
         if name:
             store_.delete(name)
+
+
+def list_names(prefix: str = "") -> Iterator[str]:
+    """Every file name in the attachment store (walking its folders), for the reconciler."""
+    store_ = storage()
+    folders, names = store_.listdir(prefix)
+    for name in names:
+        yield f"{prefix}{name}"
+    for folder in folders:
+        yield from list_names(f"{prefix}{folder}/")
+
+
+def ciphertext_digest(name: str) -> str:
+    """SHA-256 of a stored file's ciphertext, read in chunks (nothing is decrypted)."""
+    digest = hashlib.sha256()
+    with storage().open(name, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
