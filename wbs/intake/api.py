@@ -32,7 +32,7 @@ from wbs.cases.recipients import NotAccepting
 from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import Category, Unit
 from wbs.monitoring.figures import public_figures
-from wbs.vault import access
+from wbs.vault import access, idempotency
 from wbs.vault import keyring as kr
 from wbs.vault.uploads import (
     UploadProblem,
@@ -40,7 +40,7 @@ from wbs.vault.uploads import (
     request_budget,
 )
 
-from . import api_input, schemas, services
+from . import api_input, retries, schemas, services
 from .api_input import ApiError
 
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -198,11 +198,23 @@ def _too_many_checks():
     },
     url_name="reports",
     summary="Submit a report",
-    description="Stored encrypted. Show the access code to the reporter once.",
-    openapi_extra=api_input.REPORT_REQUEST_BODY,
+    description=(
+        "Stored encrypted. Show the access code to the reporter once. Send an "
+        "`Idempotency-Key` (made up at random once per report) to make retries safe: the same "
+        "request sent again with the same key gets the same receipt and stores nothing new."
+    ),
+    openapi_extra={**api_input.REPORT_REQUEST_BODY, "parameters": [api_input.IDEMPOTENCY_HEADER]},
 )
 def create_report(request):
+    key = request.headers.get(retries.HEADER, "").strip()
+    if key and not idempotency.valid(key):
+        message = _("Idempotency-Key: 22 to 128 letters, digits, - or _, made up once per report.")
+        raise ApiError(400, message, {"Idempotency-Key": [message]})
     source, files = api_input.report_source(request)
+    fingerprint = retries.fingerprint(request)
+    earlier = services.replayed(key, fingerprint) if key else None
+    if earlier is not None:  # a retry of a stored submission: its receipt, nothing new
+        return Status(201, _receipt_body(earlier))
     if ratelimit.submission_blocked(request):
         ratelimit.record_refusal(request, "submission")
         raise _too_many()
@@ -221,18 +233,18 @@ def create_report(request):
         ratelimit.record_refusal(request, "submission")
         raise _too_many()
     try:
-        receipt = services.submit_cleaned(data, people, uploads)
+        receipt = services.submit_cleaned(
+            data, people, uploads, idempotency_key=key, fingerprint=fingerprint
+        )
     except NotAccepting:
         raise ApiError(
             503, _("The system cannot accept reports at the moment; nothing was stored.")
         ) from None
-    return Status(
-        201,
-        {
-            "registration_number": receipt.registration_number,
-            "access_code": receipt.access_code,
-        },
-    )
+    return Status(201, _receipt_body(receipt))
+
+
+def _receipt_body(receipt: services.Receipt) -> dict:
+    return {"registration_number": receipt.registration_number, "access_code": receipt.access_code}
 
 
 # --- reporter sessions ---------------------------------------------------------------------

@@ -266,6 +266,14 @@ def body_schemas(*plain) -> dict:
     return components
 
 
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Random, made up once per report; a retry with the same key and the same "
+    "request gets the first receipt (wbs.vault.idempotency).",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22,128}$"},
+}
 REPORT_REQUEST_BODY = documented_body(ReportIn, "application/json")
 REPORT_REQUEST_BODY["requestBody"]["content"].update(
     {

@@ -3,7 +3,7 @@ transaction; if it fails, the ciphertext files it stored are removed again."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wbs.audit import log
@@ -19,7 +19,7 @@ from wbs.cases.sealing import (
     add_message,
     seal_new_report,
 )
-from wbs.vault import codes
+from wbs.vault import codes, idempotency
 from wbs.vault.keyring import Keyring
 from wbs.vault.uploads import CheckedUpload
 
@@ -28,6 +28,7 @@ from wbs.vault.uploads import CheckedUpload
 class Receipt:
     registration_number: str
     access_code: str
+    replayed: bool = False  # the receipt of an earlier submission with the same key
 
 
 def _unique_registration_number() -> str:
@@ -51,13 +52,69 @@ def submit_report(
     uploads: list[CheckedUpload],
     reporter_user=None,
     reporter_keyring: Keyring | None = None,
+    idempotency_key: str = "",
+    fingerprint: str = "",
 ) -> Receipt:
     """Store a new report, encrypted, with its evidence. Returns the receipt (shown once).
 
     Side effects: Report, terlapor, grants, access code, attachments (ciphertext files), the
     DITERIMA history row and an audit event, all in one transaction. A registered reporter's
-    keyring (`reporter_keyring`) learns the new report's keys."""
+    keyring (`reporter_keyring`) learns the new report's keys. With an `idempotency_key`
+    (wbs.vault.idempotency) the receipt is kept in the same transaction; a submission with a
+    key already stored — even one committing right now — stores nothing and gets that
+    receipt back (`Receipt.replayed`)."""
+    if idempotency.valid(idempotency_key):
+        earlier = replayed(idempotency_key, fingerprint)
+        if earlier is not None:
+            return earlier
+    else:
+        idempotency_key = ""
     recipients.check_accepting()  # outside the transaction: its alarm must stay
+    try:
+        return _store_report(
+            category=category,
+            unit=unit,
+            reporter_type=reporter_type,
+            identity_mode=identity_mode,
+            title=title,
+            details=details,
+            accused=accused,
+            identity=identity,
+            uploads=uploads,
+            reporter_user=reporter_user,
+            reporter_keyring=reporter_keyring,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
+    except IntegrityError:
+        earlier = replayed(idempotency_key, fingerprint) if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def replayed(idempotency_key: str, fingerprint: str) -> Receipt | None:
+    """The receipt of the same submission already stored with this key, if any."""
+    earlier = idempotency.remembered(idempotency_key, fingerprint)
+    return Receipt(*earlier, replayed=True) if earlier else None
+
+
+def _store_report(
+    *,
+    category,
+    unit,
+    reporter_type,
+    identity_mode,
+    title,
+    details,
+    accused,
+    identity,
+    uploads,
+    reporter_user,
+    reporter_keyring,
+    idempotency_key,
+    fingerprint,
+) -> Receipt:
     keyring = Keyring()
     with removing_on_failure() as stored, transaction.atomic():
         today = timezone.localdate()
@@ -82,13 +139,22 @@ def submit_report(
         workflow.open_case(report)
         if reporter_user is not None and reporter_user.notify_by_email:
             ReporterNotice.objects.create(report=report, user=reporter_user)
+        if idempotency_key:
+            idempotency.remember(idempotency_key, fingerprint, report.registration_number, code)
     if reporter_keyring is not None:
         reporter_keyring.adopt(keyring)
     return Receipt(report.registration_number, code)
 
 
 def submit_cleaned(
-    data: dict, people: list[dict], uploads, *, reporter_user=None, reporter_keyring=None
+    data: dict,
+    people: list[dict],
+    uploads,
+    *,
+    reporter_user=None,
+    reporter_keyring=None,
+    idempotency_key: str = "",
+    fingerprint: str = "",
 ) -> Receipt:
     """submit_report() from the report form's cleaned data (the web form and the API share
     it): `data` as ReportForm.cleaned_data, `people` as AccusedFormSet.people()."""
@@ -126,6 +192,8 @@ def submit_cleaned(
         uploads=uploads,
         reporter_user=reporter_user,
         reporter_keyring=reporter_keyring,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
     )
 
 

@@ -26,7 +26,7 @@ from wbs.cases.sealing import open_messages, open_report
 from wbs.directory.models import MessageTemplate
 from wbs.monitoring.figures import public_figures
 from wbs.monitoring.services import receipt_document
-from wbs.vault import access, held_files
+from wbs.vault import access, held_files, idempotency
 from wbs.vault import keyring as kr
 from wbs.vault.receipts import open_receipt, seal_receipt
 from wbs.vault.uploads import (
@@ -39,7 +39,7 @@ from wbs.vault.uploads import (
     within_request_budget,
 )
 
-from . import services
+from . import retries, services
 from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 
 REPORTER_SESSION = "wbs_reporter_report"
@@ -79,7 +79,15 @@ def _add_accused_row(post):
 
 
 def _report_form(request, form, formset, *, status=200, **extra):
-    context = {"form": form, "formset": formset, "show_formset_errors": True, **extra}
+    # One idempotency key per report being written, kept across the form's round trips.
+    key = retries.key_of(request) if request.method == "POST" else ""
+    context = {
+        "form": form,
+        "formset": formset,
+        "show_formset_errors": True,
+        "submission_key": key if idempotency.valid(key) else retries.new_key(),
+        **extra,
+    }
     return render(request, "intake/report_form.html", context, status=status)
 
 
@@ -107,9 +115,15 @@ def report_new(request):
     if request.method == "GET":
         form = ReportForm(initial=_identity_initial(request))
         return _report_form(request, form, AccusedFormSet(prefix="accused"))
+    sending = "add_accused" not in request.POST
+    # The same submission sent again (a lost answer, a double click): the same receipt, no
+    # second report — before any limit or check, since nothing new is stored.
+    key, fingerprint = retries.key_of(request), retries.fingerprint(request)
+    earlier = services.replayed(key, fingerprint) if sending else None
+    if earlier is not None:
+        return _receipt_response(request, earlier)
     held, lost = _held_from_post(request.POST)
     new_files = request.FILES.getlist("attachments")
-    sending = "add_accused" not in request.POST
     # Every file this request will check (held ones are checked again when the report is
     # sent) is counted before any is opened, accepted or refused; each is checked once.
     checks = len(new_files) + (len(held) if sending else 0)
@@ -160,17 +174,28 @@ def report_new(request):
         ratelimit.record_refusal(request, "submission")
         return back(form, formset, status=429, rate_limited=True)
     try:
-        receipt = _submit(request, form.cleaned_data, formset.people(), uploads)
+        receipt = _submit(
+            request,
+            form.cleaned_data,
+            formset.people(),
+            uploads,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+        )
     except NotAccepting:
         return back(form, formset, status=503, not_accepting=True)
     for item in held:
         held_files.discard(item.token)
+    return _receipt_response(request, receipt)
+
+
+def _receipt_response(request, receipt: services.Receipt):
     response = redirect("intake:receipt")
     _attach_receipt(request, response, receipt)
     return response
 
 
-def _submit(request, data, people, uploads) -> services.Receipt:
+def _submit(request, data, people, uploads, **retry) -> services.Receipt:
     user = _reporter_user(request)
     receipt = services.submit_cleaned(
         data,
@@ -178,6 +203,7 @@ def _submit(request, data, people, uploads) -> services.Receipt:
         uploads,
         reporter_user=user,
         reporter_keyring=request.keyring if user is not None else None,
+        **retry,
     )
     if user is not None:
         kr.save(request)

@@ -208,3 +208,22 @@ class HeldText(models.Model):
 
     def __str__(self) -> str:
         return f"Held text {self.id}"
+
+
+class SubmissionReceipt(models.Model):
+    """The receipt of a submission that carried an idempotency key (wbs.vault.idempotency),
+    kept a day or two so that the client's retry gets the same receipt instead of a second
+    report. Sealed under a key derived from the idempotency key, which only the client holds;
+    looked up by a keyed hash of it. The day only: no time of submission is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    lookup = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()
+    created_on = models.DateField(db_index=True)
+
+    class Meta:
+        verbose_name = _("submission receipt (for a retry)")
+        verbose_name_plural = _("submission receipts (for a retry)")
+
+    def __str__(self) -> str:
+        return f"Submission receipt {self.id}"
