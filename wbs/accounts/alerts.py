@@ -44,10 +44,14 @@ LABELS = {
     "security.trust_root_invalid": _(
         "The recovery key does not match the pinned trust root: no report is accepted"
     ),
+    "attachment.damaged": _(
+        "An evidence file is damaged or missing in the attachment store: restore it from a "
+        "backup (manage.py reconcile --digests lists it)"
+    ),
 }
 WATCHERS = (Role.INSPEKTUR, Role.CUSTODIAN)
 # Faults the administrators must fix (the installation, not a person) reach them too.
-FOR_ADMINISTRATORS_TOO = {"security.trust_root_invalid"}
+FOR_ADMINISTRATORS_TOO = {"security.trust_root_invalid", "attachment.damaged"}
 
 
 def watchers():

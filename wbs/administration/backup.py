@@ -112,15 +112,17 @@ def _restore_media(folder: Path) -> None:
 
 
 def verify(folder: Path) -> list[str]:
-    """Problems found (empty list: the backup is complete and unchanged)."""
+    """Problems found (empty list: the backup is complete and unchanged, and every attachment
+    file is the ciphertext its row names — a file damaged before the backup was taken is found
+    too, though its checksum in the manifest matches)."""
     folder = Path(folder)
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
     except (OSError, ValueError):
-        return ["manifest.json is missing or unreadable"]
+        return [_("manifest.json is missing or unreadable")]
     problems = []
     if manifest.get("format") != FORMAT:
-        problems.append(f"unknown format {manifest.get('format')!r}")
+        problems.append(_("unknown format %(format)r") % {"format": manifest.get("format")})
     listed = manifest.get("files", {})
     present = {
         str(p.relative_to(folder))
@@ -128,14 +130,45 @@ def verify(folder: Path) -> list[str]:
         if p.is_file() and p.name != "manifest.json"
     }
     for name in sorted(set(listed) - present):
-        problems.append(f"missing: {name}")
+        problems.append(_("missing: %(name)s") % {"name": name})
     for name in sorted(present - set(listed)):
-        problems.append(f"not in the manifest: {name}")
+        problems.append(_("not in the manifest: %(name)s") % {"name": name})
     for name in sorted(set(listed) & present):
         if _sha256(folder / name) != listed[name]:
-            problems.append(f"checksum differs: {name}")
+            problems.append(_("checksum differs: %(name)s") % {"name": name})
     if "database.json" not in listed:
-        problems.append("database.json is not in the manifest")
+        problems.append(_("database.json is not in the manifest"))
+    elif "database.json" in present:
+        problems += _attachment_problems(folder)
+    return problems
+
+
+def _attachment_problems(folder: Path) -> list[str]:
+    """Each attachment row's files against the SHA-256 of the ciphertext kept in the row."""
+    try:
+        rows = json.loads((folder / "database.json").read_text())
+    except (OSError, ValueError):
+        return [_("database.json is unreadable")]
+    problems = []
+    for row in rows:
+        if row.get("model") != "cases.attachment":
+            continue
+        fields = row.get("fields", {})
+        for blob_field, digest_field in (
+            ("original_blob", "original_ct_sha256"),
+            ("cleaned_blob", "cleaned_ct_sha256"),
+        ):
+            blob = fields.get(blob_field)
+            if not blob:
+                continue
+            path = folder / "attachments" / blob
+            if not path.is_file():
+                problems.append(_("attachment file missing: %(name)s") % {"name": blob})
+            elif _sha256(path) != fields.get(digest_field):
+                problems.append(
+                    _("attachment file is not the one its row names (damaged): %(name)s")
+                    % {"name": blob}
+                )
     return problems
 
 

@@ -145,6 +145,12 @@ MSG_UNSCANNED = _(
 )
 
 
+MSG_DAMAGED = _(
+    "This file is damaged or missing in the attachment store, so it is not served. The "
+    "administrators have been told; they can restore it from a backup."
+)
+
+
 class Quarantined(Exception):
     """The attachment may not be served: malware was found in it, or it was never scanned and
     the antivirus cannot be reached now. `message` is for the staff member."""
@@ -159,11 +165,19 @@ def _mark(attachment: Attachment, scan: str) -> None:
     attachment.scan = scan
 
 
+class Damaged(Quarantined):
+    """The stored ciphertext is missing, truncated or changed (its SHA-256 is not the row's)."""
+
+
 def check_before_serving(keyring: Keyring, attachment: Attachment, *, original: bool) -> None:
-    """Scan the file again before it is served (signatures grow: a file clean at upload may be
-    known malware today). Raises Quarantined; marks the attachment infected when it is."""
+    """Check the stored file is whole, and scan it again before it is served (signatures
+    grow: a file clean at upload may be known malware today). Raises Damaged or Quarantined;
+    marks the attachment infected when it is."""
     if attachment.scan == Attachment.Scan.INFECTED:
         raise Quarantined(MSG_QUARANTINED)
+    variant = attachment.original if original or not attachment.cleaned else attachment.cleaned
+    if not variant.intact():
+        raise Damaged(MSG_DAMAGED)
     if not antivirus.enabled():
         return
     _info, chunks = open_attachment(keyring, attachment, original=original)

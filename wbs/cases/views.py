@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wbs.accounts import alerts
 from wbs.accounts.decorators import staff_required
 from wbs.accounts.models import Role
 from wbs.audit import log
@@ -370,6 +371,15 @@ def _download(request, number, attachment_id, *, original: bool):
     )
     try:
         evidence.check_before_serving(request.keyring, attachment, original=original)
+    except evidence.Damaged as refused:
+        alerts.alert(
+            "attachment.damaged",
+            actor=request.user,
+            target=report,
+            payload={"attachment": str(attachment.pk), "original": original},
+        )
+        messages.error(request, refused.message)
+        return redirect("cases:case", number=report.registration_number)
     except evidence.Quarantined as refused:
         log.record(
             verb="attachment.refused_by_antivirus",

@@ -157,6 +157,16 @@ class SealedFileValue:
         setattr(self._instance, self._spec.digest_field, digest)
         return name
 
+    def intact(self) -> bool:
+        """The stored ciphertext is there and unchanged: its SHA-256 is the one kept in the row
+        (read without decrypting). A truncated, altered or missing file gives False."""
+        expected = getattr(self._instance, self._spec.digest_field)
+        try:
+            actual = files.ciphertext_digest(self.storage_name)
+        except (OSError, ValueError):  # missing, unreadable, or a name the store refuses
+            return False
+        return bool(expected) and crypto.constant_time_equal(actual, expected)
+
     def open(self, keyring: Keyring) -> Iterator[bytes]:
         """The plaintext, decrypted chunk by chunk as it is read from the store."""
         place = self._spec.place
