@@ -365,7 +365,13 @@ def reporter_messages(request):
 @api.post(
     "/reporter/attachments",
     auth=token,
-    response={201: schemas.AddedOut, 415: schemas.ErrorOut, **AUTH_ERRORS, **ERRORS},
+    response={
+        201: schemas.AddedOut,
+        415: schemas.ErrorOut,
+        503: schemas.ErrorOut,
+        **AUTH_ERRORS,
+        **ERRORS,
+    },
     url_name="reporter_attachments",
     summary="Add evidence",
 )
@@ -394,5 +400,10 @@ def reporter_attachments(
         raise ApiError(
             400, _("Some files were refused."), {"attachments": problem.messages}
         ) from None
-    added = services.add_reporter_evidence(keyring, report, uploads, note)
+    try:
+        added = services.add_reporter_evidence(keyring, report, uploads, note)
+    except services.StoreFull:
+        raise ApiError(
+            503, _("The server cannot store files at the moment; nothing was stored.")
+        ) from None
     return Status(201, {"added": added})

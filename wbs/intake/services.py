@@ -19,9 +19,14 @@ from wbs.cases.sealing import (
     add_message,
     seal_new_report,
 )
-from wbs.vault import codes, idempotency
+from wbs.vault import codes, files, idempotency
 from wbs.vault.keyring import Keyring
 from wbs.vault.uploads import CheckedUpload
+
+
+class StoreFull(recipients.NotAccepting):
+    """The attachment store has no room: the submission was rolled back whole (its files
+    removed); the sender is told nothing was stored and keeps what they typed."""
 
 
 @dataclass
@@ -86,6 +91,8 @@ def submit_report(
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
         )
+    except files.StoreFull:
+        raise StoreFull from None
     except IntegrityError:
         earlier = replayed(idempotency_key, fingerprint) if idempotency_key else None
         if earlier is None:
@@ -219,6 +226,13 @@ def add_reporter_evidence(
 ) -> int:
     """More evidence (and an optional note) from the reporter; like a message, it takes a case
     waiting for completion back to verification. Returns the number of files stored."""
+    try:
+        return _add_reporter_evidence(keyring, report, uploads, note)
+    except files.StoreFull:
+        raise StoreFull from None
+
+
+def _add_reporter_evidence(keyring, report, uploads, note) -> int:
     with removing_on_failure() as stored, transaction.atomic():
         report = _locked(report)
         for upload in uploads:

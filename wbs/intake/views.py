@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wbs.accounts import ratelimit
@@ -43,6 +44,10 @@ from . import retries, services
 from .forms import AccessCodeForm, AccusedFormSet, EvidenceForm, MessageForm, ReportForm
 
 REPORTER_SESSION = "wbs_reporter_report"
+MSG_STORE_FULL = gettext_lazy(
+    "The evidence has not been added: the server cannot store files at the moment, and "
+    "nothing was stored. Your note is still below; please try again later."
+)
 
 RECEIPT_COOKIE = "wbs-receipt"
 
@@ -411,9 +416,18 @@ def status_evidence(request, report_id=None):
                 for text in problems:  # at the file field as well as in the notice
                     form.add_error("attachments", text)
             else:
-                services.add_reporter_evidence(
-                    request.keyring, report, uploads, form.cleaned_data["note"]
-                )
+                try:
+                    services.add_reporter_evidence(
+                        request.keyring, report, uploads, form.cleaned_data["note"]
+                    )
+                except services.StoreFull:
+                    return _report_page(
+                        request,
+                        report_id,
+                        evidence_form=form,
+                        upload_problems=[MSG_STORE_FULL],
+                        status=503,
+                    )
                 messages.success(request, _("Your evidence has been added."))
                 return redirect(_report_urls(report_id)["page_url"])
     return _report_page(

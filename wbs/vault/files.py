@@ -2,7 +2,10 @@
 "attachments" entry of STORAGES: a local folder by default, an S3-compatible store in a larger
 installation). Rows point at a file through wbs.vault.fields.SealedFile."""
 
+import contextlib
+import errno
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -10,6 +13,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from . import crypto
+
+logger = logging.getLogger("wbs.vault.files")
+# A store that cannot take more: full, over quota, or read-only.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+class StoreFull(OSError):
+    """The attachment store has no room now; nothing of the file is left behind."""
 
 
 def storage():
@@ -20,7 +31,16 @@ def store(key: bytes, data: bytes, ad: bytes) -> tuple[str, str]:
     """Encrypt `data` into a new file; returns (storage name, SHA-256 of the ciphertext)."""
     ciphertext = crypto.encrypt_bytes_to_file(key, data, ad=ad)
     name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
-    saved = storage().save(name, ContentFile(ciphertext))
+    try:
+        saved = storage().save(name, ContentFile(ciphertext))
+    except OSError as exc:
+        # Django's file storage leaves a partly written file behind: remove it.
+        with contextlib.suppress(Exception):
+            storage().delete(name)
+        if exc.errno in NO_ROOM:
+            logger.error("attachment store full or read-only (%s)", errno.errorcode[exc.errno])
+            raise StoreFull(exc.errno, "attachment store has no room") from None
+        raise
     return saved, hashlib.sha256(ciphertext).hexdigest()
 
 

@@ -53,7 +53,12 @@ def hold(name: str, data: bytes) -> HeldFile:
     file_id = uuid.uuid4()
     key = crypto.new_key()
     blob = crypto.encrypt(key, data, ad=_ad(file_id))
-    (_folder() / str(file_id)).write_bytes(blob)
+    path = _folder() / str(file_id)
+    try:
+        path.write_bytes(blob)
+    except OSError:
+        path.unlink(missing_ok=True)  # no partial copy left when the folder is full
+        raise
     # The name and size ride in the signed token (they are shown on the page anyway), so the
     # page can list the file without decrypting it.
     meta = base64.urlsafe_b64encode(json.dumps([name, len(data)]).encode()).decode()

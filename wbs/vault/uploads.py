@@ -13,7 +13,9 @@ Checks run inside a request's unpacking budget (`within_request_budget`).
 """
 
 import contextlib
+import errno
 import functools
+import logging
 import tempfile
 
 from django import forms
@@ -23,7 +25,9 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import antivirus, crypto, filecheck, held_files
+from . import antivirus, crypto, filecheck, files, held_files
+
+logger = logging.getLogger("wbs.vault.uploads")
 
 _AD = b"wbs:v1:upload-temp"
 _SPOOL_BYTES = 2 * 1024 * 1024
@@ -31,7 +35,8 @@ _SPOOL_BYTES = 2 * 1024 * 1024
 
 class EncryptedUpload(UploadedFile):
     """An uploaded file whose temporary copy is ciphertext. `too_large` is set when the file
-    went over the per-file limit (its data was discarded as it arrived)."""
+    went over the per-file limit, `no_room` when the temporary folder was full (in both cases
+    its data was discarded as it arrived)."""
 
     def __init__(self, *, name, content_type, charset, content_type_extra):
         # Lives as long as the upload; closed by close() at the end of the request.
@@ -42,22 +47,38 @@ class EncryptedUpload(UploadedFile):
         self._key = crypto.new_key()
         self._encryptor = crypto.StreamEncryptor(self._key, ad=_AD)
         self.too_large = False
+        self.no_room = False
+
+    def _discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._spool.seek(0)
+            self._spool.truncate()
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._spool.write(data)
+        except OSError as exc:
+            if exc.errno not in files.NO_ROOM:
+                raise
+            logger.error("temporary upload folder full (%s)", errno.errorcode[exc.errno])
+            self.no_room = True
+            self._discard()
 
     def _append(self, data: bytes) -> None:
-        if self.too_large:
+        if self.too_large or self.no_room:
             return
         self.size += len(data)
         if self.size > settings.WBS_MAX_FILE_BYTES:
             self.too_large = True
-            self._spool.seek(0)
-            self._spool.truncate()
+            self._discard()
             return
-        self._spool.write(self._encryptor.push(data))
+        self._write(self._encryptor.push(data))
 
     def _finish(self) -> None:
-        if not self.too_large:
-            self._spool.write(self._encryptor.finish())
-        self._spool.seek(0)
+        if not (self.too_large or self.no_room):
+            self._write(self._encryptor.finish())
+        with contextlib.suppress(OSError):
+            self._spool.seek(0)
 
     def read(self, *args, **kwargs):  # pragma: no cover - guard against accidental use
         raise RuntimeError("use wbs.vault.uploads.read_plaintext()")
@@ -73,7 +94,7 @@ class EncryptedUpload(UploadedFile):
 
 def read_plaintext(upload: EncryptedUpload) -> bytes:
     """The whole file, decrypted into memory (bounded by WBS_MAX_FILE_BYTES)."""
-    if upload.too_large:
+    if upload.too_large or upload.no_room:
         raise ValueError("file over the limit")
     upload._spool.seek(0)
     data = b"".join(crypto.decrypt_stream(upload._key, upload._spool.read, ad=_AD))
@@ -128,6 +149,10 @@ MSG_MALWARE = gettext_lazy(
 )
 
 
+MSG_NO_ROOM = gettext_lazy(
+    "%(file)s could not be received: the server has no room for it at the moment. Nothing was "
+    "stored; try again later (what you typed is still here)."
+)
 MSG_FILES_NOT_CHECKED = gettext_lazy(
     "Too much has been sent from here in a short time, so the files just chosen were not "
     "checked or kept. Try again later: what you typed is still here."
@@ -186,6 +211,9 @@ def check_each(files, held: list) -> tuple[list[CheckedUpload], list[str]]:
         if getattr(upload, "too_large", False):
             problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
             continue
+        if getattr(upload, "no_room", False):
+            problems.append(str(MSG_NO_ROOM) % {"file": label})
+            continue
         if count >= settings.WBS_MAX_FILES_PER_REQUEST:
             problems.append(
                 _("%(file)s: a report takes at most %(n)d files at a time.")
@@ -221,7 +249,13 @@ def hold_checked(checked: list[CheckedUpload]) -> tuple[list, list[str]]:
                 % {"file": file_label(item.name, item.position)}
             )
             continue
-        kept.append(held_files.hold(item.name, item.data))
+        try:
+            kept.append(held_files.hold(item.name, item.data))
+        except OSError:  # the temporary folder is full: the file is chosen again later
+            problems.append(
+                _("%(file)s could not be kept for now: choose it again before sending.")
+                % {"file": file_label(item.name, item.position)}
+            )
     return kept, problems
 
 
@@ -299,6 +333,9 @@ def check_uploads(
         label = file_label(upload.name, index)
         if getattr(upload, "too_large", False):
             problems.append(_("%(file)s is larger than %(mb)d MB.") % {"file": label, "mb": max_mb})
+            continue
+        if getattr(upload, "no_room", False):
+            problems.append(str(MSG_NO_ROOM) % {"file": label})
             continue
         total += upload.size
         try:
