@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 # Every demo command runs through ./wbs-demo (demo mode, plain HTTP), as the README's do.
 DEMO := sh ./wbs-demo
 
-.PHONY: install demo serve test test-fast lint format messages check-deploy bench sbom audit-deps clean
+.PHONY: install demo serve test test-fast faults lint format messages check-deploy bench sbom audit-deps clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@# A stock Debian has no ensurepip (package python3-venv): install it when running as root.
@@ -57,6 +57,10 @@ endif
 # .ci/run installs it and makes a skipped browser test a failure).
 test: install node_modules/.installed
 	$(BIN)/pytest
+
+# Fault drills against the real stack on loopback (gunicorn, PostgreSQL, Redis): faults/.
+faults: install
+	$(BIN)/pytest -q faults
 
 lint: install
 	$(BIN)/ruff check .
