@@ -66,6 +66,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r wbs config
 
 format: install
 	$(BIN)/ruff format .

@@ -72,7 +72,7 @@ def demo_network_hosts(listen: str) -> list[str]:
     the demo listens on `listen` (`HOST=0.0.0.0 make demo`); none for a loopback address."""
     if listen in LOOPBACK:
         return []
-    if listen not in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - the demo's own choice
+    if listen not in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - demo only  # nosec B104
         return [f"[{listen}]" if ":" in listen and not listen.startswith("[") else listen]
     name = socket.gethostname()
     hosts = {name, f"{name}.local"}

@@ -44,7 +44,7 @@ from . import api_input, retries, schemas, services
 from .api_input import ApiError
 
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-TOKEN_KIND = "reporter-api"  # noqa: S105 - a session kind, not a password
+TOKEN_KIND = "reporter-api"  # noqa: S105 - a session kind, not a password  # nosec B105
 ERRORS = {400: schemas.ErrorOut, 429: schemas.ErrorOut}
 AUTH_ERRORS = {401: schemas.ErrorOut}
 

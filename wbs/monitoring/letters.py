@@ -6,7 +6,7 @@ written."""
 
 import datetime
 import io
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes for reportlab, parses nothing  # nosec B406
 
 from django.utils import timezone
 from reportlab.lib.enums import TA_CENTER

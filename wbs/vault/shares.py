@@ -11,7 +11,8 @@ requester) into IK. One custodian alone, or shares made for another request, ope
 import json
 import uuid
 
-from Crypto.Protocol.SecretSharing import Shamir
+# pycryptodome (maintained), not the abandoned PyCrypto: ADR 0013.
+from Crypto.Protocol.SecretSharing import Shamir  # nosec B413
 
 from . import crypto
 from .keyring import Keyring, NoAccess

@@ -131,7 +131,7 @@ def _scrub_pdf(pdf: pikepdf.Pdf) -> list:
     try:
         if len(pdf.attachments) > 0:
             notes.append(NOTE_PDF_ATTACHMENTS)
-    except Exception:  # noqa: S110 - an odd name tree only means no attachment note
+    except Exception:  # noqa: S110 - an odd name tree: no attachment note  # nosec B110
         pass
     return notes
 

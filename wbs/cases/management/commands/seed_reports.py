@@ -39,7 +39,7 @@ class Command(WbsCommand):
     def handle(self, *args, count, seed, with_codes, **options):
         if count < 1:
             raise CommandError(_("--count must be at least 1."))
-        rng = random.Random(seed)  # noqa: S311 - fictional demo content, not a secret
+        rng = random.Random(seed)  # noqa: S311 - fictional demo content  # nosec B311
         categories = list(Category.objects.filter(active=True))
         units = list(Unit.objects.filter(active=True).select_related("wilayah"))
         if not categories or not units:

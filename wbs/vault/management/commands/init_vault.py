@@ -11,7 +11,7 @@ from wbs.vault.recovery import active_recovery_key, create_recovery_key
 
 # In demo mode only: the passphrase is kept for `create_demo_users`, which approves the demo
 # roles as the trust root would (in production it is printed once and stored nowhere).
-DEMO_PASSPHRASE = "demo_recovery_passphrase"  # noqa: S105 - a file name
+DEMO_PASSPHRASE = "demo_recovery_passphrase"  # noqa: S105 - a file name  # nosec B105
 
 
 def _local_file(name: str, value: str) -> Path:
