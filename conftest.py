@@ -12,8 +12,6 @@ from django.core.management import call_command
 @pytest.fixture(autouse=True)
 def _fast_kdf(settings, tmp_path):
     settings.WBS_FIGURES_CACHE_SECONDS = 0  # tests move reports directly; no stale counts
-    settings.WBS_CODE_OPSLIMIT = 1
-    settings.WBS_CODE_MEMLIMIT = 8 * 1024 * 1024
     settings.WBS_PASSWORD_OPSLIMIT = 1
     settings.WBS_PASSWORD_MEMLIMIT = 8 * 1024 * 1024
     settings.PASSWORD_HASHERS = ["wbs.accounts.tests.hashers.FastArgon2Hasher"]

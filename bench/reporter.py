@@ -1,5 +1,6 @@
 """Reporter-side benchmark: submissions (with and without a 1 MB PDF), throughput under 4 and 16
-concurrent clients, access-code lookups, Argon2id alone, and gunicorn worker memory.
+concurrent clients, access-code lookups, the code-key derivation alone, and gunicorn worker
+memory.
 
 All requests are real HTTP requests from this process to gunicorn on 127.0.0.1; the client
 runs on the same machine and so shares its cores with the server (its CPU time is reported).
@@ -11,7 +12,6 @@ import io
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import threading
@@ -41,7 +41,6 @@ PDF_PAGES = 3
 TARGET_SUBMIT_P50_MS = 150
 TARGET_RATE = 10.0
 TARGET_LOOKUP_P50_MS = 150
-TARGET_ARGON2_SHARE = 0.8
 TARGET_RSS_MIB = 120
 
 # Every client shares the address 127.0.0.1, so the per-address submission limit (default 300
@@ -307,30 +306,30 @@ def throughput(server: Server, payload, clients: int, duration: float) -> dict:
     return result
 
 
-def argon2_time(opslimit: int, memlimit: int, rounds: int = 20) -> dict:
-    import nacl.pwhash.argon2id as argon2id
+def code_key_time(rounds: int = 2000) -> dict:
+    """The access-code key derivation alone (keyed BLAKE2b, as wbs.vault.crypto.derive_code_key;
+    docs/adr/0016): what a submission and a lookup pay for the code since issue 10 §1."""
+    import nacl.encoding
+    import nacl.hash
 
-    code = b"0123456789ABCDEFGHJKMNPQ"  # a normalised 24-character Kode Akses
-    argon2id.kdf(32, code, os.urandom(argon2id.SALTBYTES), opslimit=opslimit, memlimit=memlimit)
+    code, key = b"0123456789ABCDEFGHJKMNPQ", os.urandom(32)
     times = []
-    before = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(rounds):
-        salt = os.urandom(argon2id.SALTBYTES)
+        salt = os.urandom(16)
         start = time.perf_counter()
-        argon2id.kdf(32, code, salt, opslimit=opslimit, memlimit=memlimit)
+        nacl.hash.blake2b(
+            code,
+            digest_size=32,
+            key=key,
+            salt=salt,
+            person=b"wbs-code-key-v1\0",
+            encoder=nacl.encoding.RawEncoder,
+        )
         times.append(time.perf_counter() - start)
-    after = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "opslimit": opslimit,
-        "memlimit_mib": memlimit // (1024 * 1024),
         "rounds": rounds,
-        "median_ms": round(1000 * statistics.median(times), 1),
-        "min_ms": round(1000 * min(times), 1),
-        "max_ms": round(1000 * max(times), 1),
-        # libsodium allocates (and the kernel zeroes) the whole memlimit on every call.
-        "page_faults_per_call": round((after.ru_minflt - before.ru_minflt) / rounds),
-        "user_ms_per_call": round(1000 * (after.ru_utime - before.ru_utime) / rounds, 1),
-        "system_ms_per_call": round(1000 * (after.ru_stime - before.ru_stime) / rounds, 1),
+        "median_us": round(1e6 * statistics.median(times), 1),
+        "max_us": round(1e6 * max(times), 1),
     }
 
 
@@ -369,9 +368,7 @@ def run(args) -> dict:
     log("building the 1 MB PDF")
     pdf = build_pdf()
     with Server(workers=2, extra_env={**SERVER_ENV, **args.server_env}) as server:
-        settings = server.settings_values(
-            "WBS_CODE_OPSLIMIT", "WBS_CODE_MEMLIMIT", "DATABASES", "CACHES"
-        )
+        settings = server.settings_values("DATABASES", "CACHES")
         results["server"] = {
             "gunicorn": "2 sync workers",
             "database": settings["DATABASES"]["default"]["ENGINE"],
@@ -421,11 +418,8 @@ def run(args) -> dict:
                 log(f"  → {run_result['per_s']}/s, {run_result['errors']} errors")
 
         results["workers"] = [{"pid": pid, **memory_mib(pid)} for pid in server.worker_pids()]
-        log("Argon2id in-process")
-        wait_quiet(args.quiet_wait)
-        results["argon2id"] = argon2_time(
-            settings["WBS_CODE_OPSLIMIT"], settings["WBS_CODE_MEMLIMIT"]
-        )
+        log("access-code key derivation in-process")
+        results["code_key"] = code_key_time()
         errors_logged = [
             line
             for line in server.log_text().splitlines()
@@ -477,9 +471,6 @@ def evaluate(r: dict) -> list[dict]:
         row(f"{label}: p95", f"{s['p95_ms']:.0f} ms")
         row(f"{label}: CPU ms per request, worker + postgres (other load)", _cpu_note(s))
 
-    argon = r["argon2id"]
-    ceiling = r["cores"] / (argon["median_ms"] / 1000)
-    argon_target = TARGET_ARGON2_SHARE * ceiling
     for t in r["throughput"]:
         label = f"{t['clients']} clients, " + (
             f"{size_mb:.2f} MiB PDF" if t["payload"] == "pdf" else "no attachment"
@@ -489,12 +480,6 @@ def evaluate(r: dict) -> list[dict]:
             f"{t['per_s']:.1f} /s, {t['errors']} errors{_mark(t)}",
             f"≥ {TARGET_RATE:g} /s, 0 errors",
             t["per_s"] >= TARGET_RATE and t["errors"] == 0,
-        )
-        row(
-            f"throughput vs Argon2id bound, {label}",
-            f"{t['per_s']:.1f} /s = {100 * t['per_s'] / ceiling:.0f}% of {ceiling:.1f} /s",
-            f"≥ {argon_target:.1f} /s (80%)",
-            t["per_s"] >= argon_target,
         )
         row(
             f"  latency under load, {label}: p50 / p95",
@@ -512,7 +497,7 @@ def evaluate(r: dict) -> list[dict]:
             capacity = r["cores"] * 1000 / own
             row(
                 f"  capacity if the cores were ours alone, {label} (estimate)",
-                f"{capacity:.1f} /s = {100 * capacity / ceiling:.0f}% of Argon2id bound",
+                f"{capacity:.1f} /s",
             )
 
     s = r["lookup"]
@@ -526,12 +511,10 @@ def evaluate(r: dict) -> list[dict]:
     row("code lookup: CPU ms per request, worker + postgres (other load)", _cpu_note(s))
     w = r["lookup_wrong_code"]
     row(f"wrong-code lookup: p50 / p95 (n={w['n']})", f"{w['p50_ms']:.0f} / {w['p95_ms']:.0f} ms")
+    key = r["code_key"]
     row(
-        f"Argon2id alone (ops {argon['opslimit']}, {argon['memlimit_mib']} MiB), median of "
-        f"{argon['rounds']}",
-        f"{argon['median_ms']:.1f} ms (user {argon['user_ms_per_call']:.0f} + "
-        f"kernel {argon['system_ms_per_call']:.0f} ms)",
-        f"→ bound {r['cores']} cores ÷ Argon2id = {ceiling:.1f} /s",
+        f"access-code key derivation alone (keyed BLAKE2b), median of {key['rounds']}",
+        f"{key['median_us']:.1f} µs (max {key['max_us']:.0f} µs)",
     )
     start = ", ".join(f"{w.get('VmRSS')}" for w in r.get("workers_at_start", []))
     if start:

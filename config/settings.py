@@ -306,9 +306,8 @@ WBS_HELD_FILES_MAX_MB = envint("WBS_HELD_FILES_MAX_MB", 2048, minimum=100)
 WBS_CLAMAV = envstr("WBS_CLAMAV", "")
 WBS_CLAMAV_TIMEOUT = envint("WBS_CLAMAV_TIMEOUT", 30, minimum=1)
 
-# Vault cost parameters (stored next to each wrapped key, so raising them later is safe).
-WBS_CODE_OPSLIMIT = envint("WBS_CODE_OPSLIMIT", 6, minimum=1, maximum=16)
-WBS_CODE_MEMLIMIT = envint("WBS_CODE_MEMLIMIT_MIB", 32, minimum=8, maximum=1024) * 1024 * 1024
+# Vault cost parameters for passwords (stored next to each wrapped key, so raising them later
+# is safe). Access codes take no password-hashing cost: docs/adr/0016.
 WBS_PASSWORD_OPSLIMIT = envint("WBS_PASSWORD_OPSLIMIT", 3, minimum=1, maximum=16)
 WBS_PASSWORD_MEMLIMIT = (
     envint("WBS_PASSWORD_MEMLIMIT_MIB", 64, minimum=8, maximum=1024) * 1024 * 1024

@@ -2,12 +2,14 @@
 vault items and identity profile of a registered one.
 
 The code itself is never stored: `AccessCode.lookup` is a keyed hash of it (HMAC with the
-pepper kept outside the database) and the report's keys are wrapped under Argon2id of it.
+pepper kept outside the database) and the report's keys are wrapped under a key derived from it
+with keyed BLAKE2b (the pepper again, and a salt per report). No password-hashing cost: the code
+carries 120 random bits (docs/adr/0016-access-code-key-derivation.md). Codes issued before
+that wrap under Argon2id; they still open, and are re-wrapped at their first look-up.
 """
 
+import contextlib
 import json
-
-from django.conf import settings
 
 from . import codes, crypto, keys
 from .keyring import Keyring, NoAccess
@@ -32,28 +34,32 @@ def _keyring_from(report_id, keys: dict) -> Keyring:
     return keyring
 
 
+def _wrap(code_key: bytes, keyring_or_keys, report_id) -> bytes:
+    payload = (
+        keyring_or_keys
+        if isinstance(keyring_or_keys, bytes)
+        else _wrapped_keys(keyring_or_keys, report_id)
+    )
+    return crypto.encrypt(code_key, payload, ad=_ACCESS_AD + str(report_id).encode())
+
+
 def issue_access_codes(keyring: Keyring, reports) -> list[str]:
     """A new Kode Akses for each freshly saved report whose keys `keyring` holds (shown once to
-    the reporter, stored nowhere). Argon2id is paid once per code."""
+    the reporter, stored nowhere)."""
     rows, issued = [], []
-    ops, mem = settings.WBS_CODE_OPSLIMIT, settings.WBS_CODE_MEMLIMIT
     for report in reports:
         code = codes.new_access_code()
         normalised = codes.normalise_code(code).encode()
         salt = crypto.new_salt()
-        code_key = crypto.derive_key(normalised, salt, opslimit=ops, memlimit=mem)
         rows.append(
             AccessCode(
                 report=report,
                 lookup=crypto.keyed_hash("access-code", normalised),
+                kdf=AccessCode.Kdf.BLAKE2B,
                 salt=salt,
-                opslimit=ops,
-                memlimit=mem,
-                wrapped_keys=crypto.encrypt(
-                    code_key,
-                    _wrapped_keys(keyring, report.pk),
-                    ad=_ACCESS_AD + str(report.pk).encode(),
-                ),
+                opslimit=0,
+                memlimit=0,
+                wrapped_keys=_wrap(crypto.derive_code_key(normalised, salt), keyring, report.pk),
             )
         )
         issued.append(code)
@@ -61,34 +67,51 @@ def issue_access_codes(keyring: Keyring, reports) -> list[str]:
     return issued
 
 
+# A miss does the work of a hit: the same derivation and one decryption that fails.
+_DECOY = crypto.encrypt(crypto.new_key(), b"{}" * 40, ad=_ACCESS_AD)
+
+
 def open_with_access_code(code: str):
     """(report, keyring holding its keys) for a valid code, else None — for any failure alike;
-    a miss costs the same Argon2id time as a hit."""
+    a miss costs what a hit costs (one derivation and one decryption attempt)."""
     normalised = codes.normalise_code(code)
     entry = None
     if normalised is not None:
         lookup = crypto.keyed_hash("access-code", normalised.encode())
         entry = AccessCode.objects.select_related("report").filter(lookup=lookup).first()
+    secret = (normalised or "-").encode()
     if entry is None:
-        crypto.derive_key(
-            (normalised or "-").encode(),
-            crypto.new_salt(),
-            opslimit=settings.WBS_CODE_OPSLIMIT,
-            memlimit=settings.WBS_CODE_MEMLIMIT,
-        )
+        decoy_key = crypto.derive_code_key(secret, crypto.new_salt())
+        with contextlib.suppress(crypto.DecryptionError):
+            crypto.decrypt(decoy_key, _DECOY, ad=_ACCESS_AD)
         return None
     try:
-        code_key = crypto.derive_key(
-            normalised.encode(), entry.salt, opslimit=entry.opslimit, memlimit=entry.memlimit
-        )
-        keys = json.loads(
-            crypto.decrypt(
-                code_key, entry.wrapped_keys, ad=_ACCESS_AD + str(entry.report_id).encode()
+        if entry.kdf == AccessCode.Kdf.ARGON2ID:
+            code_key = crypto.derive_key(
+                secret, entry.salt, opslimit=entry.opslimit, memlimit=entry.memlimit
             )
+        else:
+            code_key = crypto.derive_code_key(secret, entry.salt)
+        payload = crypto.decrypt(
+            code_key, entry.wrapped_keys, ad=_ACCESS_AD + str(entry.report_id).encode()
         )
     except crypto.DecryptionError:
         return None
-    return entry.report, _keyring_from(entry.report_id, keys)
+    if entry.kdf == AccessCode.Kdf.ARGON2ID:
+        _rewrap(entry, secret, payload)
+    return entry.report, _keyring_from(entry.report_id, json.loads(payload))
+
+
+def _rewrap(entry: AccessCode, secret: bytes, payload: bytes) -> None:
+    """A code issued under Argon2id, opened: its keys are wrapped again under BLAKE2b."""
+    salt = crypto.new_salt()
+    AccessCode.objects.filter(pk=entry.pk, kdf=AccessCode.Kdf.ARGON2ID).update(
+        kdf=AccessCode.Kdf.BLAKE2B,
+        salt=salt,
+        opslimit=0,
+        memlimit=0,
+        wrapped_keys=_wrap(crypto.derive_code_key(secret, salt), payload, entry.report_id),
+    )
 
 
 # --- registered reporters ---------------------------------------------------------------------

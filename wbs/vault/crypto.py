@@ -15,7 +15,9 @@ import struct
 from collections.abc import Iterable, Iterator
 
 import nacl.bindings as b
+import nacl.encoding
 import nacl.exceptions
+import nacl.hash
 import nacl.pwhash.argon2id as argon2id
 from django.conf import settings
 from nacl.public import PrivateKey, PublicKey, SealedBox
@@ -112,6 +114,25 @@ def derive_key(secret: bytes, salt: bytes, *, opslimit: int, memlimit: int) -> b
     if not (low_ops <= opslimit <= high_ops and low_mem <= memlimit <= high_mem):
         raise UnsafeKdfParameters("Argon2id parameters outside the allowed range")
     return argon2id.kdf(KEY_BYTES, secret, bytes(salt), opslimit=opslimit, memlimit=memlimit)
+
+
+def derive_code_key(secret: bytes, salt: bytes) -> bytes:
+    """The key that wraps a report's keys under its Kode Akses: keyed BLAKE2b (libsodium's
+    generichash) of the code, keyed with a key derived from the pepper (kept outside the
+    database), salted per report. Fast on purpose: the code carries 120 random bits, so no
+    derivation cost changes what guessing can do, and without the pepper a stolen database
+    cannot even test a guess (docs/adr/0016-access-code-key-derivation.md)."""
+    if len(salt) != SALT_BYTES:
+        raise DecryptionError("a code key needs a 16-byte salt")
+    pepper_key = hmac.new(settings.WBS_PEPPER.encode(), b"access-code-key", hashlib.sha256).digest()
+    return nacl.hash.blake2b(
+        secret,
+        digest_size=KEY_BYTES,
+        key=pepper_key,
+        salt=bytes(salt),
+        person=b"wbs-code-key-v1\0",
+        encoder=nacl.encoding.RawEncoder,
+    )
 
 
 # --- keyed hashes ----------------------------------------------------------------------------

@@ -168,15 +168,22 @@ class RecipientListing(models.Model):
 
 class AccessCode(models.Model):
     """The anonymous reporter's way back in. The code itself is never stored: `lookup` is a
-    keyed hash of it and the report/identity keys are wrapped under Argon2id of it."""
+    keyed hash of it and the report/identity keys are wrapped under a key derived from it:
+    keyed BLAKE2b with the pepper (`kdf` "blake2b"), or Argon2id for codes issued before
+    (`kdf` "argon2id", re-wrapped at their next look-up; docs/adr/0016)."""
+
+    class Kdf(models.TextChoices):
+        BLAKE2B = "blake2b", _("BLAKE2b keyed with the pepper")
+        ARGON2ID = "argon2id", _("Argon2id (codes issued before)")
 
     report = models.OneToOneField(
         settings.WBS_VAULT_REPORT_MODEL, on_delete=models.CASCADE, related_name="access_code"
     )
     lookup = models.CharField(max_length=64, unique=True)
+    kdf = models.CharField(max_length=10, choices=Kdf.choices, default=Kdf.ARGON2ID)
     salt = models.BinaryField(max_length=16)
-    opslimit = models.PositiveIntegerField()
-    memlimit = models.PositiveBigIntegerField()
+    opslimit = models.PositiveIntegerField()  # Argon2id only (0 for BLAKE2b)
+    memlimit = models.PositiveBigIntegerField()  # Argon2id only (0 for BLAKE2b)
     wrapped_keys = models.BinaryField()
 
     def __str__(self) -> str:

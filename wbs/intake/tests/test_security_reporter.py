@@ -32,17 +32,25 @@ def _submit_and_code(client, **overrides):
 
 
 # 7. 6.3.8 uniform errors and timing for an unknown tracking code
-def test_item07_unknown_and_malformed_code_spend_the_same_argon2(staff, monkeypatch):
+def test_item07_unknown_malformed_and_right_code_do_the_same_work(staff, monkeypatch):
+    """One key derivation and one decryption attempt each (docs/adr/0016)."""
     from wbs.vault import access, crypto
 
     calls = []
-    real = crypto.derive_key
-    monkeypatch.setattr(crypto, "derive_key", lambda *a, **k: calls.append(1) or real(*a, **k))
-    submit()
-    calls.clear()
-    access.open_with_access_code("x")
-    access.open_with_access_code(codes.new_access_code())
-    assert calls == [1, 1]
+    for name in ("derive_code_key", "decrypt"):
+        real = getattr(crypto, name)
+        monkeypatch.setattr(
+            crypto,
+            name,
+            lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k),
+        )
+    _report, receipt = submit()
+    work = []
+    for code in ("x", codes.new_access_code(), receipt.access_code):
+        calls.clear()
+        access.open_with_access_code(code)
+        work.append(sorted(calls))
+    assert work[0] == work[1] == work[2] == ["decrypt", "derive_code_key"]
 
 
 # 9. 6.5.2/11.5.1 tracking code ≥112 bits from a CSPRNG; the DB holds no plaintext code
