@@ -52,6 +52,28 @@ _ENCRYPTED = ((pikepdf.PasswordError, MSG_ENCRYPTED, "encrypted"),)
 
 # Actions that only move within the document; every other action type is removed.
 _SAFE_ACTIONS = frozenset({"/GoTo", "/Named", "/Thread", "/Trans", "/SetOCGState"})
+# Action types that run, open, send or play something: removed wherever they appear.
+_DANGEROUS_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/ECMAScript",
+        "/Launch",
+        "/URI",
+        "/SubmitForm",
+        "/ImportData",
+        "/ResetForm",
+        "/GoToR",
+        "/GoToE",
+        "/GoTo3DView",
+        "/Rendition",
+        "/Sound",
+        "/Movie",
+        "/Hide",
+        "/RichMediaExecute",
+    }
+)
+# Keys that carry what an action runs: a script, a command line, a web address.
+_RUNS = frozenset({"/JS", "/URI", "/Win", "/Mac", "/Unix"})
 # Annotations that play or run something (or carry a file): removed from their page.
 _ACTIVE_ANNOTATIONS = frozenset(
     {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
@@ -150,13 +172,22 @@ def _scrub_annotation(annot: pikepdf.Dictionary) -> None:
 
 
 def _is_dangerous_action(value) -> bool:
-    """An action (a dictionary with /S, typed /Action or untyped, not a structure attribute)
-    that does more than move within the document."""
-    if not isinstance(value, pikepdf.Dictionary) or "/S" not in value or "/O" in value:
+    """Found under an action key (/A, /Next, /PA): a dictionary with /S is an action, whatever
+    its /Type or other keys say (viewers read /S), and it is dangerous unless it only moves
+    within the document."""
+    if not isinstance(value, pikepdf.Dictionary) or "/S" not in value:
         return False
-    if value.get("/Type") not in (None, pikepdf.Name.Action):
-        return False
-    return str(value.get("/S")) not in _SAFE_ACTIONS
+    return str(value.get("/S")) not in _SAFE_ACTIONS or _RUNS.intersection(value.keys())
+
+
+def _runs_something(item: pikepdf.Dictionary) -> bool:
+    """Any dictionary, reached any way, that names a dangerous action type or carries what one
+    runs (a script, a command, a web address). Other /S uses — a transparency group, a border
+    style, a structure element's type — name none of these."""
+    subtype = item.get("/S")
+    return (subtype is not None and str(subtype) in _DANGEROUS_ACTIONS) or bool(
+        _RUNS.intersection(item.keys())
+    )
 
 
 def _remove_active_content(pdf: pikepdf.Pdf) -> tuple[bool, bool]:
@@ -197,6 +228,15 @@ def _remove_active_content(pdf: pikepdf.Pdf) -> tuple[bool, bool]:
             removed |= any(t in _ACTIVE_ANNOTATIONS - {"/FileAttachment"} for t in subtypes)
             files |= "/FileAttachment" in subtypes
     for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Type") == pikepdf.Name(
+            "/EmbeddedFile"
+        ):
+            # Reached some other way than a file specification: emptied, no longer a file.
+            obj.write(b"")
+            for key in ("/Type", "/Subtype", "/Params"):
+                if key in obj.stream_dict:
+                    del obj.stream_dict[key]
+            files = True
         if isinstance(obj, pikepdf.Stream):
             found = _scrub_actions(obj.stream_dict)
         elif isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
@@ -240,7 +280,7 @@ def _scrub_action_keys(item: pikepdf.Dictionary) -> bool:
     if "/AA" in item:
         del item["/AA"]
         removed = True
-    for key in ("/A", "/Next", "/PA"):
+    for key in ("/A", "/Next", "/PA", "/OpenAction"):
         value = item.get(key)
         if _is_dangerous_action(value):
             del item[key]
@@ -250,9 +290,10 @@ def _scrub_action_keys(item: pikepdf.Dictionary) -> bool:
             if len(kept) != len(value):
                 item[key] = pikepdf.Array(kept)
                 removed = True
-    if item.get("/Type") == pikepdf.Name.Action and _is_dangerous_action(item):
-        # An action reached some other way (e.g. from a name tree): emptied of what it runs.
-        for key in ("/JS", "/F", "/URI", "/Win", "/Mac", "/Unix", "/D", "/Fields"):
+    if _runs_something(item):
+        # An action reached some other way (a name tree, an outline, a catalog entry of its
+        # own): emptied of what it runs, left as a harmless move to the first page.
+        for key in ("/JS", "/F", "/URI", "/Win", "/Mac", "/Unix", "/D", "/Fields", "/Next"):
             if key in item:
                 del item[key]
         item["/S"] = pikepdf.Name.Named

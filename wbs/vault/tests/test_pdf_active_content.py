@@ -119,3 +119,57 @@ def test_transparency_groups_and_border_styles_are_not_taken_for_actions():
         assert str(cleaned_page.Group.S) == "/Transparency"
         assert str(cleaned_page.Annots[0].BS.S) == "/D"
     assert str(filecheck.common.NOTE_PDF_ACTIVE) not in str(result.cleaning_note)
+
+
+def _with_link(action) -> bytes:
+    pdf = pikepdf.open(io.BytesIO(F.simple_pdf()))
+    annot = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=pikepdf.Array([0, 0, 9, 9]),
+        A=action,
+    )
+    pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annot)])
+    return F.pdf_bytes(pdf)
+
+
+N, D, S = pikepdf.Name, pikepdf.Dictionary, pikepdf.String
+DISGUISED = {
+    # Viewers read /S and ignore what else the dictionary claims to be (attack review).
+    "an /O key": D(S=N.JavaScript, JS=S("app.alert(1)"), O=N.Layout),
+    "another /Type": D(Type=N.Foo, S=N.JavaScript, JS=S("app.alert(1)")),
+    "a string /Type": D(Type=S("Action"), S=N.Launch, F=S("calc.exe")),
+    "a URI with /O": D(S=N.URI, URI=S("https://contoh.invalid/suar"), O=N.X),
+    "a Launch in a /Next chain": D(
+        S=N.GoTo,
+        D=pikepdf.Array([0, N.Fit]),
+        Next=pikepdf.Array([D(S=N.Launch, F=S("cmd.exe"), O=N.X)]),
+    ),
+}
+
+
+@pytest.mark.parametrize("disguise", sorted(DISGUISED))
+def test_a_disguised_action_is_removed_too(disguise):
+    cleaned = filecheck.check_and_clean(_with_link(DISGUISED[disguise]), "a.pdf").cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        for dictionary in _every_dictionary(pdf):
+            assert str(dictionary.get("/S")) not in DANGEROUS, disguise
+            assert not {"/JS", "/URI"} & set(dictionary.keys()), disguise
+    assert b"calc.exe" not in cleaned and b"cmd.exe" not in cleaned and b"suar" not in cleaned
+
+
+def test_an_action_in_an_outline_and_an_embedded_file_reached_elsewhere_are_removed():
+    pdf = pikepdf.open(io.BytesIO(F.simple_pdf()))
+    item = pdf.make_indirect(D(Title=S("x"), A=D(S=N.JavaScript, JS=S("app.alert(2)"), O=N.X)))
+    outlines = pdf.make_indirect(D(Type=N.Outlines, First=item, Last=item, Count=1))
+    item.Parent = outlines
+    pdf.Root.Outlines = outlines
+    hidden = pdf.make_stream(b"ISI-TERSEMBUNYI")
+    hidden.Type = N.EmbeddedFile
+    pdf.Root.Lain = hidden
+    cleaned = filecheck.check_and_clean(F.pdf_bytes(pdf), "a.pdf").cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as out:
+        kinds = {str(d.get("/S")) for d in _every_dictionary(out) if "/S" in d}
+        assert not kinds & DANGEROUS
+        assert all(d.get("/Type") != N.EmbeddedFile for d in _every_dictionary(out))
+    assert b"ISI-TERSEMBUNYI" not in cleaned
