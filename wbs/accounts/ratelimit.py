@@ -7,6 +7,7 @@ raised once per hour (log warning + audit event). Nothing here is written to dis
 production the cache is a Redis without persistence (see docs/manual/administrator.md).
 """
 
+import ipaddress
 import logging
 import time
 
@@ -23,11 +24,22 @@ SESSION_WINDOW = 15 * 60
 
 
 def client_address(request) -> str:
+    """The address the limits count by. An IPv6 address counts by its /64 (one subscriber's
+    network: rotating addresses inside it gains nothing)."""
+    address = request.META.get("REMOTE_ADDR", "")
     if settings.WBS_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+            address = forwarded.split(",")[-1].strip()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 def _window_key(prefix: str, token: str, window: int) -> str:

@@ -38,6 +38,7 @@ from wbs.vault.uploads import (
     UploadProblem,
     check_uploads,
     request_budget,
+    worth_checking,
 )
 
 from . import api_input, retries, schemas, services
@@ -219,7 +220,7 @@ def create_report(request):
         ratelimit.record_refusal(request, "submission")
         raise _too_many()
     data, people = api_input.cleaned_report(source)
-    if not ratelimit.file_checks_claim(request, len(files)):
+    if not ratelimit.file_checks_claim(request, sum(map(worth_checking, files))):
         ratelimit.record_refusal(request, "file checks")
         raise _too_many_checks()
     try:
@@ -390,7 +391,7 @@ def reporter_attachments(
         raise api_input.invalid({"note": [api_input.too_long(MESSAGE_MAX, len(note))]})
     if not attachments:
         raise api_input.invalid({"attachments": [_("Choose at least one file.")]})
-    if not ratelimit.file_checks_claim(request, len(attachments)):
+    if not ratelimit.file_checks_claim(request, sum(map(worth_checking, attachments))):
         ratelimit.record_refusal(request, "file checks")
         raise _too_many_checks()
     try:

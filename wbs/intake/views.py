@@ -38,6 +38,7 @@ from wbs.vault.uploads import (
     held_uploads,
     hold_checked,
     within_request_budget,
+    worth_checking,
 )
 
 from . import retries, services
@@ -93,7 +94,9 @@ def _report_form(request, form, formset, *, status=200, **extra):
         "submission_key": key if idempotency.valid(key) else retries.new_key(),
         **extra,
     }
-    return render(request, "intake/report_form.html", context, status=status)
+    response = render(request, "intake/report_form.html", context, status=status)
+    retries.give_browser_secret(request, response)
+    return response
 
 
 def _held_from_post(post) -> tuple[list, list[str]]:
@@ -131,7 +134,7 @@ def report_new(request):
     new_files = request.FILES.getlist("attachments")
     # Every file this request will check (held ones are checked again when the report is
     # sent) is counted before any is opened, accepted or refused; each is checked once.
-    checks = len(new_files) + (len(held) if sending else 0)
+    checks = sum(map(worth_checking, new_files)) + (len(held) if sending else 0)
     blocked = ratelimit.submission_blocked(request) or not ratelimit.file_checks_claim(
         request, checks
     )
@@ -197,6 +200,8 @@ def report_new(request):
 def _receipt_response(request, receipt: services.Receipt):
     response = redirect("intake:receipt")
     _attach_receipt(request, response, receipt)
+    # A new browser secret: the form page sent again later is a new report, not a replay.
+    retries.give_browser_secret(request, response, renew=True)
     return response
 
 
@@ -399,7 +404,7 @@ def status_evidence(request, report_id=None):
         if not files:
             form.add_error("attachments", _("Choose at least one file."))
         else:
-            if not ratelimit.file_checks_claim(request, len(files)):
+            if not ratelimit.file_checks_claim(request, sum(map(worth_checking, files))):
                 ratelimit.record_refusal(request, "file checks")
                 return _report_page(
                     request,

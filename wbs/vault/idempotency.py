@@ -12,8 +12,10 @@ answered with the receipt of another.
 
 Only the client holds the idempotency key; the database holds a keyed hash of it (under the
 pepper) and the sealed receipt, so neither someone reading the database nor an administrator
-can get an access code from these rows. Rows are kept the day of submission and the next
-(the day only, as for the report itself) and then purged by `daily_tasks`."""
+can get an access code from these rows. A receipt is replayed for `WINDOW` (15 minutes) after
+the submission — long enough for any retry, short enough that a form page left on a shared
+computer gives nothing later — and deleted after that (at the next submission, and by
+`daily_tasks`)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from .models import SubmissionReceipt
 
 # At least 22 characters of the URL-safe alphabet (≥ 128 bits when random).
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,128}")
-KEEP_DAYS = 1
+WINDOW = datetime.timedelta(minutes=15)
 
 
 def valid(key: str | None) -> bool:
@@ -54,11 +56,12 @@ def remember(key: str, fingerprint: str, registration_number: str, access_code: 
     caller rolls back and replays)."""
     lookup = _lookup(key, fingerprint)
     payload = json.dumps({"number": registration_number, "code": access_code}).encode()
+    purge()
     with transaction.atomic():
         SubmissionReceipt.objects.create(
             lookup=lookup,
             sealed=crypto.encrypt(_box(key, fingerprint), payload, ad=_ad(lookup)),
-            created_on=timezone.localdate(),
+            created_at=timezone.now(),
         )
 
 
@@ -68,7 +71,9 @@ def remembered(key: str | None, fingerprint: str) -> tuple[str, str] | None:
     if not valid(key):
         return None
     lookup = _lookup(key, fingerprint)
-    row = SubmissionReceipt.objects.filter(lookup=lookup).first()
+    row = SubmissionReceipt.objects.filter(
+        lookup=lookup, created_at__gte=timezone.now() - WINDOW
+    ).first()
     if row is None:
         return None
     try:
@@ -80,7 +85,7 @@ def remembered(key: str | None, fingerprint: str) -> tuple[str, str] | None:
     return payload["number"], payload["code"]
 
 
-def purge(today: datetime.date | None = None) -> int:
-    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=KEEP_DAYS)
-    deleted, _by_model = SubmissionReceipt.objects.filter(created_on__lt=cutoff).delete()
+def purge(now: datetime.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - WINDOW
+    deleted, _by_model = SubmissionReceipt.objects.filter(created_at__lt=cutoff).delete()
     return deleted

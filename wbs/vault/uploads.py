@@ -155,7 +155,8 @@ MSG_NO_ROOM = gettext_lazy(
 )
 MSG_FILES_NOT_CHECKED = gettext_lazy(
     "Too much has been sent from here in a short time, so the files just chosen were not "
-    "checked or kept. Try again later: what you typed is still here."
+    "checked or kept. You can send the report now without them and add them later with your "
+    "access code, or try again later: what you typed is still here."
 )
 
 
@@ -191,6 +192,16 @@ def inspect_bytes(name: str, data: bytes) -> CheckedUpload:
         raise filecheck.FileRejected(MSG_MALWARE, code="malware")
     checked = filecheck.check_and_clean(data, name)
     return CheckedUpload(name, checked, data, verdict.status)
+
+
+def worth_checking(upload) -> bool:
+    """A file the content checks will open: not refused already by its size, its name or a full
+    temporary folder (those cost nothing and are not counted against the sender's limit)."""
+    if getattr(upload, "too_large", False) or getattr(upload, "no_room", False):
+        return False
+    return bool(upload.size) and filecheck.extension(upload.name or "") in (
+        filecheck.ALLOWED_EXTENSIONS
+    )
 
 
 def request_budget():

@@ -111,3 +111,29 @@ def test_api_submissions_count_their_checks_by_address(staff, settings, counted)
     assert [r.status_code for r in statuses] == [400, 400, 429]
     assert len(counted) == 8
     assert statuses[2].json()["fields"]["attachments"]
+
+
+def test_files_refused_by_name_cost_nothing_and_lock_nobody_out(staff, settings, counted):
+    """Attack review: files refused by their name alone are not counted, so nobody can use up
+    an office's limit with them."""
+    settings.WBS_FILE_CHECKS_PER_ADDRESS_HOUR = 10
+    url = reverse("intake:report_new")
+    for i in range(30):
+        files = [SimpleUploadedFile(f"a{i}-{j}.exe", b"x") for j in range(10)]
+        Client().post(url, {**form_data(), "attachments": files})
+    assert counted == []
+    honest = Client().post(url, {**form_data(), "attachments": [_txt(1)]})
+    assert honest.status_code == 302 and Report.objects.count() == 1
+
+
+def test_an_ipv6_network_counts_as_one_address(staff, settings, counted):
+    settings.WBS_FILE_CHECKS_PER_ADDRESS_HOUR = 10
+    url = reverse("intake:report_new")
+    statuses = []
+    for host in range(3):  # three addresses of one /64, four files each
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{host + 1:x}")
+        files = [_bad_pdf(host * 4 + i) for i in range(4)]
+        statuses.append(client.post(url, {**form_data(), "attachments": files}).status_code)
+    assert statuses == [400, 400, 429]
+    other = Client(REMOTE_ADDR="2001:db8:1:3::1")  # another /64
+    assert other.post(url, {**form_data(), "attachments": [_txt(1)]}).status_code == 302

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wbs.cases import workflow
 from wbs.cases.models import Attachment, Report
-from wbs.intake import services, views
+from wbs.intake import retries, services, views
 from wbs.intake.tests.factories import form_data
 from wbs.intake.tests.test_api import _fields as api_fields
 from wbs.vault import access, files
@@ -88,21 +89,82 @@ def test_crash_after_the_commit_then_retry_gets_the_same_receipt(staff, monkeypa
     assert opened == Report.objects.get()  # the code on the retry's receipt opens the report
 
 
+def _second_click(client):
+    """The browser's state while the first sending is still under way: the form's cookie
+    as it was (the answer that renews it has not arrived)."""
+    name = retries.browser_cookie_name()
+    return client.cookies[name].value
+
+
+def _as_before(client, value):
+    client.cookies[retries.browser_cookie_name()] = value
+
+
 def test_a_double_click_stores_one_report_and_both_get_the_receipt(staff):
     client = Client()
     key = _form_key(client)
+    before = _second_click(client)
     assert _post(client, key).status_code == 302
     first = _receipt(client)
+    _as_before(client, before)
     assert _post(client, key).status_code == 302
     assert _receipt(client) == first and Report.objects.count() == 1
+
+
+def test_the_form_sent_again_after_its_receipt_is_a_new_report(staff):
+    """A form page left on a shared computer, sent again by the next person, gives them a new
+    report of their own — never the first reporter's code (attack review)."""
+    client = Client()
+    key = _form_key(client)
+    assert _post(client, key).status_code == 302
+    first_code, _shown = _receipt(client)
+    assert _post(client, key).status_code == 302  # the renewed cookie: not a replay
+    text = re.sub(r"<[^>]+>", "", client.get(reverse("intake:receipt")).content.decode())
+    assert first_code not in text and Report.objects.count() == 2
+
+
+def test_another_browser_with_the_same_key_and_content_gets_no_receipt(staff):
+    first, other = Client(), Client()
+    key = _form_key(first)
+    _form_key(other)
+    assert _post(first, key).status_code == 302
+    first_code, _shown = _receipt(first)
+    assert _post(other, key).status_code == 302
+    text = re.sub(r"<[^>]+>", "", other.get(reverse("intake:receipt")).content.decode())
+    assert first_code not in text and Report.objects.count() == 2
 
 
 def test_the_same_key_with_changed_content_is_a_new_report(staff):
     client = Client()
     key = _form_key(client)
+    before = _second_click(client)
     _post(client, key)
+    _as_before(client, before)
     _post(client, key, title="Judul yang diubah sesudahnya")
     assert Report.objects.count() == 2
+
+
+def test_a_file_of_the_same_name_and_size_but_other_content_is_a_new_report(staff):
+    client = Client()
+    key = _form_key(client)
+    before = _second_click(client)
+    data = {**form_data(), "submission_key": key}
+    client.post(URL, {**data, "attachments": SimpleUploadedFile("bukti.txt", b"isi pertama\n")})
+    _as_before(client, before)
+    client.post(URL, {**data, "attachments": SimpleUploadedFile("bukti.txt", b"isi kedua!!\n")})
+    assert Report.objects.count() == 2
+
+
+def test_a_receipt_is_replayed_for_fifteen_minutes_only(staff):
+    client = Client()
+    key = _form_key(client)
+    before = _second_click(client)
+    _post(client, key)
+    SubmissionReceipt.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    _as_before(client, before)
+    _post(client, key)
+    assert Report.objects.count() == 2
+    assert SubmissionReceipt.objects.count() == 1  # the old one was deleted
 
 
 def test_a_race_between_two_sendings_stores_one_report(staff, monkeypatch):
@@ -110,6 +172,7 @@ def test_a_race_between_two_sendings_stores_one_report(staff, monkeypatch):
     it on the unique key: it rolls back — files too — and answers with the first receipt."""
     client = Client()
     key = _form_key(client)
+    before = _second_click(client)
     assert _post(client, key).status_code == 302
     blobs = _blobs()
     real = services.replayed
@@ -117,6 +180,7 @@ def test_a_race_between_two_sendings_stores_one_report(staff, monkeypatch):
     monkeypatch.setattr(
         services, "replayed", lambda *a: calls.append(1) or (None if len(calls) == 1 else real(*a))
     )
+    _as_before(client, before)
     assert _post(client, key).status_code == 302
     assert Report.objects.count() == 1 and _blobs() == blobs and len(calls) >= 2
 
@@ -144,7 +208,7 @@ def test_the_kept_receipt_is_unreadable_without_the_key_and_purged(staff):
     number = Report.objects.get().registration_number
     assert code.encode() not in bytes(row.sealed) and number.encode() not in bytes(row.sealed)
     assert key not in row.lookup
-    row.created_on = row.created_on - datetime.timedelta(days=2)
+    row.created_at = row.created_at - datetime.timedelta(days=2)
     row.save()
     call_command("daily_tasks", stdout=io.StringIO())
     assert SubmissionReceipt.objects.count() == 0 and Report.objects.count() == 1

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('lookup', models.CharField(max_length=64, unique=True)),
                 ('sealed', models.BinaryField()),
-                ('created_on', models.DateField(db_index=True)),
+                ('created_at', models.DateTimeField(db_index=True)),
             ],
             options={
                 'verbose_name': 'submission receipt (for a retry)',
