@@ -464,6 +464,7 @@ class Server:
     # Called with the server after the staff users exist and before gunicorn starts (seeding).
     prepare: Callable[[Server], None] | None = None
     db_name: str = field(default_factory=lambda: f"wbs_bench_{secrets.token_hex(4)}")
+    wsgi_app: str = "config.wsgi:application"
     port: int = 0
     data_dir: Path | None = None
     process: subprocess.Popen | None = None
@@ -661,7 +662,7 @@ class Server:
         # No --access-logfile: gunicorn then writes no access log (no client addresses).
         command = [
             str(GUNICORN),
-            "config.wsgi:application",
+            self.wsgi_app,
             "-w",
             str(self.workers),
             "-b",
@@ -722,3 +723,25 @@ class Server:
                 log(f"could not drop database {self.db_name}: {exc}")
         if self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+@dataclass
+class FloorServer(Server):
+    """bench/floor/floor_app.py under the same gunicorn settings, on its own fresh PostgreSQL
+    database, the same Redis and a temporary data directory (issue 10 §2)."""
+
+    wsgi_app: str = "floor_app:application"
+    db_name: str = field(default_factory=lambda: f"wbs_floor_{secrets.token_hex(4)}")
+
+    def _start(self) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="wbs-floor-"))
+        self.env = self._environment()
+        self.env["PYTHONPATH"] = str(ROOT / "bench" / "floor")
+        self._create_database()
+        self.sql(
+            "CREATE TABLE floor_submission (id bigserial PRIMARY KEY, code varchar(32) UNIQUE "
+            "NOT NULL, fields jsonb NOT NULL, bytes bigint NOT NULL)"
+        )
+        log(f"floor: database {self.db_name}, data dir {self.data_dir}")
+        self.port = free_port()
+        self._start_gunicorn()
