@@ -62,10 +62,11 @@ def store_attachment(
     stored_names = stored_names if stored_names is not None else []
     # Each name is handed back as soon as its file exists: if the next step fails, the caller
     # can remove what was stored so far.
-    stored_names.append(attachment.original.store(keyring, upload.data))
-    cleaned = upload.checked.cleaned
+    # Each file is encrypted into the store chunk by chunk from its spill (bounded memory).
+    stored_names.append(attachment.original.store(keyring, upload.original.chunks()))
+    cleaned = upload.cleaned
     if cleaned is not None:
-        stored_names.append(attachment.cleaned.store(keyring, cleaned))
+        stored_names.append(attachment.cleaned.store(keyring, cleaned.chunks()))
     attachment.meta.seal(
         keyring,
         {
@@ -73,12 +74,12 @@ def store_attachment(
             "content_type": upload.checked.content_type,
             "extension": upload.checked.extension,
             "size": upload.size,
-            "cleaned_size": len(cleaned) if cleaned is not None else None,
+            "cleaned_size": cleaned.size if cleaned is not None else None,
             "cleaning_note": str(upload.checked.cleaning_note or ""),
         },
     )
     attachment.save(force_insert=True)
-    upload.data = b""
+    upload.release()
     return attachment
 
 

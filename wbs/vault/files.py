@@ -6,10 +6,12 @@ import contextlib
 import errno
 import hashlib
 import logging
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 
-from django.core.files.base import ContentFile
+from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import storages
 
 from . import crypto
@@ -27,12 +29,24 @@ def storage():
     return storages["attachments"]
 
 
-def store(key: bytes, data: bytes, ad: bytes) -> tuple[str, str]:
-    """Encrypt `data` into a new file; returns (storage name, SHA-256 of the ciphertext)."""
-    ciphertext = crypto.encrypt_bytes_to_file(key, data, ad=ad)
+def store(key: bytes, data: bytes | Iterable[bytes], ad: bytes) -> tuple[str, str]:
+    """Encrypt `data` (bytes, or plaintext pieces) into a new file, chunk by chunk through a
+    spooled temporary file of ciphertext (bounded memory); returns (storage name, SHA-256 of
+    the ciphertext)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        whole = memoryview(data)
+        data = (whole[i : i + crypto.FILE_CHUNK] for i in range(0, len(whole), crypto.FILE_CHUNK))
+    digest = hashlib.sha256()
     name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+    spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed below
+        max_size=2 * 1024 * 1024, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
     try:
-        saved = storage().save(name, ContentFile(ciphertext))
+        for part in crypto.encrypt_stream(key, data, ad=ad):
+            digest.update(part)
+            spool.write(part)
+        spool.seek(0)
+        saved = storage().save(name, File(spool, name=name))
     except OSError as exc:
         # Django's file storage leaves a partly written file behind: remove it.
         with contextlib.suppress(Exception):
@@ -41,7 +55,9 @@ def store(key: bytes, data: bytes, ad: bytes) -> tuple[str, str]:
             logger.error("attachment store full or read-only (%s)", errno.errorcode[exc.errno])
             raise StoreFull(exc.errno, "attachment store has no room") from None
         raise
-    return saved, hashlib.sha256(ciphertext).hexdigest()
+    finally:
+        spool.close()
+    return saved, digest.hexdigest()
 
 
 def open_stream(key: bytes, name: str, ad: bytes) -> Iterator[bytes]:

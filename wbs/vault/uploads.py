@@ -13,6 +13,7 @@ Checks run inside a request's unpacking budget (`within_request_budget`).
 """
 
 import contextlib
+import dataclasses
 import errno
 import functools
 import logging
@@ -153,6 +154,9 @@ MSG_NO_ROOM = gettext_lazy(
     "%(file)s could not be received: the server has no room for it at the moment. Nothing was "
     "stored; try again later (what you typed is still here)."
 )
+MSG_NO_ROOM_NOW = gettext_lazy(
+    "The server has no room for this file at the moment. Nothing was stored; try again later."
+)
 MSG_FILES_NOT_CHECKED = gettext_lazy(
     "Too much has been sent from here in a short time, so the files just chosen were not "
     "checked or kept. You can send the report now without them and add them later with your "
@@ -160,21 +164,62 @@ MSG_FILES_NOT_CHECKED = gettext_lazy(
 )
 
 
+class Spill:
+    """Bytes moved out of memory until they are needed: encrypted under a key held only here,
+    in a spooled temporary file (memory up to 2 MB, then FILE_UPLOAD_TEMP_DIR — ciphertext
+    only), read back in chunks. Lets a request check many files one by one and store them later
+    without holding them all in memory (issue 10 §3)."""
+
+    def __init__(self, data: bytes):
+        self.size = len(data)
+        self._key = crypto.new_key()
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
+            max_size=_SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR
+        )
+        pieces = (data[i : i + crypto.FILE_CHUNK] for i in range(0, len(data), crypto.FILE_CHUNK))
+        for part in crypto.encrypt_stream(self._key, pieces, ad=_AD):
+            self._file.write(part)
+
+    def chunks(self):
+        self._file.seek(0)
+        yield from crypto.decrypt_stream(self._key, self._file.read, ad=_AD)
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks())
+
+    def close(self) -> None:
+        self._key = b""
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
 class CheckedUpload:
-    """A file that passed the content checks, held in memory until it is stored encrypted.
-    `scan` is the antivirus verdict (antivirus.CLEAN, UNAVAILABLE or OFF)."""
+    """A file that passed the content checks, kept (the original and the cleaned copy, each a
+    `Spill`) until it is stored encrypted. `scan` is the antivirus verdict (antivirus.CLEAN,
+    UNAVAILABLE or OFF); `checked` describes the file (its `cleaned` bytes live in the spill)."""
 
     def __init__(self, name: str, checked: filecheck.CheckedFile, data: bytes, scan: str = ""):
         self.name = name  # as chosen: only for the sender's own messages, never logged
         self.position = 0  # its place among the files chosen together (for "File 2")
         self.display_name = filecheck.safe_display_name(name)
-        self.checked = checked
-        self.data = data
         self.scan = scan or antivirus.OFF
+        self.original = Spill(data)
+        self.cleaned = Spill(checked.cleaned) if checked.cleaned is not None else None
+        self.checked = dataclasses.replace(checked, cleaned=None)
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        return self.original.size
+
+    @property
+    def data(self) -> bytes:
+        """The original, read back whole (a held copy is made of it)."""
+        return self.original.read()
+
+    def release(self) -> None:
+        self.original.close()
+        if self.cleaned is not None:
+            self.cleaned.close()
 
 
 def inspect_upload(upload) -> CheckedUpload:
@@ -191,7 +236,13 @@ def inspect_bytes(name: str, data: bytes) -> CheckedUpload:
     if verdict.infected:
         raise filecheck.FileRejected(MSG_MALWARE, code="malware")
     checked = filecheck.check_and_clean(data, name)
-    return CheckedUpload(name, checked, data, verdict.status)
+    try:
+        return CheckedUpload(name, checked, data, verdict.status)
+    except OSError as exc:
+        if exc.errno not in files.NO_ROOM:
+            raise
+        logger.error("temporary upload folder full (%s)", errno.errorcode[exc.errno])
+        raise filecheck.FileRejected(MSG_NO_ROOM_NOW, code="no_room") from None
 
 
 def worth_checking(upload) -> bool:
