@@ -35,7 +35,9 @@ def _raw(port: int, request: bytes) -> bytes:
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WBS_", "DJANGO_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("WBS_", "DJANGO_", "DATABASE_"))
+    }
     env["WBS_DATA_DIR"] = str(tmp_path)
     demo = str(BASE / "wbs-demo")
     subprocess.run([demo, "migrate", "-v0", "--noinput"], env=env, check=True, timeout=120)

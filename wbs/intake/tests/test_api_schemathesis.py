@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -25,7 +27,15 @@ def api_schema(staff, settings):
     settings.WBS_FILE_CHECKS_PER_ADDRESS_HOUR = 100_000
     settings.WBS_LOOKUP_FAILS_PER_ADDRESS_HOUR = 100_000
     submit()  # a report to look up
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # As Django's test client does: the requests run inside the test's transaction, so the
+    # handler must not close "old" connections at each request (PostgreSQL would lose it).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # No 500, and every answer as documented. Not "schema-valid data is accepted": business rules
