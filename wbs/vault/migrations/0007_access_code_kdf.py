@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def name_blake2b_rows(apps, schema_editor):
+    """Rows without Argon2id parameters were wrapped with BLAKE2b (docs/adr/0016): after the
+    column was dropped by a step back and added again, say so again. On an installation that
+    never had BLAKE2b rows this changes nothing (every Argon2id row has opslimit ≥ 1)."""
+    AccessCode = apps.get_model("vault", "AccessCode")
+    AccessCode.objects.filter(opslimit=0, memlimit=0).update(kdf="blake2b")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +23,5 @@ class Migration(migrations.Migration):
             name='kdf',
             field=models.CharField(choices=[('blake2b', 'BLAKE2b keyed with the pepper'), ('argon2id', 'Argon2id (codes issued before)')], default='argon2id', max_length=10),
         ),
+        migrations.RunPython(name_blake2b_rows, migrations.RunPython.noop),
     ]
