@@ -80,6 +80,19 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
+def working_day_ordinals(first: datetime.date, last: datetime.date) -> dict[datetime.date, int]:
+    """For every day from `first` to `last`: the working days after `first` up to and including
+    it. `ordinals[end] - ordinals[start]` is working_days_between(start, end) for any two days
+    of the range (end after start), computed once for many pairs (the dashboard's figures)."""
+    ordinals, count, day = {first: 0}, 0, first
+    while day < last:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+        ordinals[day] = count
+    return ordinals
+
+
 def due_date(start: datetime.date, days: int, unit: str) -> datetime.date:
     if unit == "hari_kalender":
         return start + datetime.timedelta(days=days)

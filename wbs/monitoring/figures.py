@@ -211,6 +211,17 @@ def first_answer_times(filters: Filters, today: datetime.date | None = None) -> 
     )
     row = {"n": 0, "timed": 0, "on_time": 0}
     histogram: dict[int, int] = {}
+    rows = list(rows)
+    answered_rows = [(received, answered) for received, answered, _due, _n in rows if answered]
+    # Working days counted once over the whole range, not day by day for every row.
+    ordinals = (
+        workdays.working_day_ordinals(
+            min(received for received, _answered in answered_rows),
+            max(max(received, answered) for received, answered in answered_rows),
+        )
+        if answered_rows
+        else {}
+    )
     for received, answered, due, n in rows:
         if answered is None:
             if due < today:
@@ -219,7 +230,7 @@ def first_answer_times(filters: Filters, today: datetime.date | None = None) -> 
         row["n"] += n
         row["timed"] += n
         row["on_time"] += n if answered <= due else 0
-        days = workdays.working_days_between(received, answered)
+        days = max(0, ordinals[answered] - ordinals[received]) if answered > received else 0
         histogram[days] = histogram.get(days, 0) + n
     if not row["timed"] and not row["n"]:
         return None

@@ -1,4 +1,5 @@
 import datetime
+import random
 
 import pytest
 
@@ -82,3 +83,16 @@ def test_override_saved_by_another_process_is_seen_within_a_minute(monkeypatch):
     assert workdays.is_working_day(day)  # still the cached table
     clock[0] += workdays.OVERRIDES_MAX_AGE
     assert not workdays.is_working_day(day)
+
+
+@pytest.mark.django_db
+def test_working_day_ordinals_agree_with_working_days_between():
+    """The dashboard counts working days from one table of ordinals (issue 10 §4): it must give
+    what the day-by-day count gives, for every pair in a range with holidays and weekends."""
+    first, last = datetime.date(2025, 12, 15), datetime.date(2026, 4, 30)
+    ordinals = workdays.working_day_ordinals(first, last)
+    days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    pick = random.Random(7)
+    for _ in range(400):
+        start, end = sorted(pick.sample(days, 2))
+        assert ordinals[end] - ordinals[start] == workdays.working_days_between(start, end)
