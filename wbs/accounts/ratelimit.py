@@ -25,7 +25,9 @@ SESSION_WINDOW = 15 * 60
 
 def client_address(request) -> str:
     """The address the limits count by. An IPv6 address counts by its /64 (one subscriber's
-    network: rotating addresses inside it gains nothing)."""
+    network: rotating addresses inside it gains nothing). Safe on the reporter side: the value
+    never leaves memory — callers pass it straight to `address_token` (a keyed, hourly-rotating
+    hash used only as a cache key); it is never stored, logged or put in an audit event."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.WBS_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

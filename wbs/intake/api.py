@@ -212,7 +212,7 @@ def create_report(request):
         message = _("Idempotency-Key: 22 to 128 letters, digits, - or _, made up once per report.")
         raise ApiError(400, message, {"Idempotency-Key": [message]})
     source, files = api_input.report_source(request)
-    fingerprint = retries.fingerprint(request)
+    fingerprint = retries.fingerprint(request) if key else ""  # it reads every file
     earlier = services.replayed(key, fingerprint) if key else None
     if earlier is not None:  # a retry of a stored submission: its receipt, nothing new
         return Status(201, _receipt_body(earlier))

@@ -1,6 +1,7 @@
 """Writes on the reporter side: submission, reply, extra evidence. Each runs in one
 transaction; if it fails, the ciphertext files it stored are removed again."""
 
+import contextlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -75,29 +76,41 @@ def submit_report(
     else:
         idempotency_key = ""
     recipients.check_accepting()  # outside the transaction: its alarm must stay
+    keyring = Keyring()
     try:
-        return _store_report(
-            category=category,
-            unit=unit,
-            reporter_type=reporter_type,
-            identity_mode=identity_mode,
-            title=title,
-            details=details,
-            accused=accused,
-            identity=identity,
-            uploads=uploads,
-            reporter_user=reporter_user,
-            reporter_keyring=reporter_keyring,
-            idempotency_key=idempotency_key,
-            fingerprint=fingerprint,
-        )
-    except files.StoreFull:
-        raise StoreFull from None
+        with _refused_when_full(), removing_on_failure() as stored, transaction.atomic():
+            today = timezone.localdate()
+            report = Report(
+                registration_number=_unique_registration_number(),
+                status=Status.DITERIMA,
+                category=category,
+                unit=unit,
+                wilayah=unit.wilayah,
+                reporter_type=reporter_type,
+                identity_mode=identity_mode,
+                received_on=today,
+                updated_on=today,
+            )
+            code = seal_new_report(
+                NewReport(report, title, details, accused, identity or None),
+                keyring,
+                reporter_user=reporter_user,
+            )
+            for upload in uploads:
+                store_attachment(keyring, report, upload, source="reporter", stored_names=stored)
+            workflow.open_case(report)
+            if reporter_user is not None and reporter_user.notify_by_email:
+                ReporterNotice.objects.create(report=report, user=reporter_user)
+            if idempotency_key:
+                idempotency.remember(idempotency_key, fingerprint, report.registration_number, code)
     except IntegrityError:
         earlier = replayed(idempotency_key, fingerprint) if idempotency_key else None
         if earlier is None:
             raise
         return earlier
+    if reporter_keyring is not None:
+        reporter_keyring.adopt(keyring)
+    return Receipt(report.registration_number, code)
 
 
 def replayed(idempotency_key: str, fingerprint: str) -> Receipt | None:
@@ -106,51 +119,14 @@ def replayed(idempotency_key: str, fingerprint: str) -> Receipt | None:
     return Receipt(*earlier, replayed=True) if earlier else None
 
 
-def _store_report(
-    *,
-    category,
-    unit,
-    reporter_type,
-    identity_mode,
-    title,
-    details,
-    accused,
-    identity,
-    uploads,
-    reporter_user,
-    reporter_keyring,
-    idempotency_key,
-    fingerprint,
-) -> Receipt:
-    keyring = Keyring()
-    with removing_on_failure() as stored, transaction.atomic():
-        today = timezone.localdate()
-        report = Report(
-            registration_number=_unique_registration_number(),
-            status=Status.DITERIMA,
-            category=category,
-            unit=unit,
-            wilayah=unit.wilayah,
-            reporter_type=reporter_type,
-            identity_mode=identity_mode,
-            received_on=today,
-            updated_on=today,
-        )
-        code = seal_new_report(
-            NewReport(report, title, details, accused, identity or None),
-            keyring,
-            reporter_user=reporter_user,
-        )
-        for upload in uploads:
-            store_attachment(keyring, report, upload, source="reporter", stored_names=stored)
-        workflow.open_case(report)
-        if reporter_user is not None and reporter_user.notify_by_email:
-            ReporterNotice.objects.create(report=report, user=reporter_user)
-        if idempotency_key:
-            idempotency.remember(idempotency_key, fingerprint, report.registration_number, code)
-    if reporter_keyring is not None:
-        reporter_keyring.adopt(keyring)
-    return Receipt(report.registration_number, code)
+@contextlib.contextmanager
+def _refused_when_full():
+    """The attachment store's "no room" as this module's StoreFull (a NotAccepting), once the
+    enclosed transaction has been rolled back and its files removed."""
+    try:
+        yield
+    except files.StoreFull:
+        raise StoreFull from None
 
 
 def submit_cleaned(
@@ -226,14 +202,7 @@ def add_reporter_evidence(
 ) -> int:
     """More evidence (and an optional note) from the reporter; like a message, it takes a case
     waiting for completion back to verification. Returns the number of files stored."""
-    try:
-        return _add_reporter_evidence(keyring, report, uploads, note)
-    except files.StoreFull:
-        raise StoreFull from None
-
-
-def _add_reporter_evidence(keyring, report, uploads, note) -> int:
-    with removing_on_failure() as stored, transaction.atomic():
+    with _refused_when_full(), removing_on_failure() as stored, transaction.atomic():
         report = _locked(report)
         for upload in uploads:
             store_attachment(keyring, report, upload, source="reporter", stored_names=stored)

@@ -126,8 +126,11 @@ def report_new(request):
     sending = "add_accused" not in request.POST
     # The same submission sent again (a lost answer, a double click): the same receipt, no
     # second report — before any limit or check, since nothing new is stored.
-    key, fingerprint = retries.key_of(request), retries.fingerprint(request)
-    earlier = services.replayed(key, fingerprint) if sending else None
+    key = retries.key_of(request)
+    # The fingerprint reads every file: only for a sending that can be a replay.
+    replayable = sending and idempotency.valid(key)
+    fingerprint = retries.fingerprint(request) if replayable else ""
+    earlier = services.replayed(key, fingerprint) if replayable else None
     if earlier is not None:
         return _receipt_response(request, earlier)
     held, lost = _held_from_post(request.POST)
